@@ -479,7 +479,8 @@ struct sip_edit_op {
 	uint32_t off;
 	uint32_t del;
 	struct sv ins;
-	uint32_t seq; /* insertion order, keeps inserts at one offset stable */
+	uint16_t seq; /* insertion order, keeps inserts at one offset stable */
+	bool early;   /* goes before other inserts at the same offset */
 };
 
 /* An ordered list of edits over an untouched parsed message.  Inserted text
@@ -490,6 +491,7 @@ struct sip_edit {
 	bool failed;		/* a previous call failed: serialize refuses */
 	struct sv new_body;	/* replaces the body if .p != NULL */
 	size_t used;
+	char cl_buf[24];	/* Content-Length text made at serialize time */
 	struct sip_edit_op ops[SIP_EDIT_OPS_MAX];
 	char scratch[SIP_EDIT_SCRATCH];
 };

@@ -1,0 +1,189 @@
+/* addr.c - name-addr / addr-spec with header parameters (RFC 3261 §20.10,
+ * §20.20, §20.39, §25.1): From, To, Contact, Route, Record-Route, ...
+ *
+ *   (name-addr / addr-spec) *( SEMI generic-param )
+ *   name-addr    = [ display-name ] LAQUOT addr-spec RAQUOT
+ *   display-name = *( token LWS ) / quoted-string
+ *
+ * The URI is only delimited here (and its scheme checked); sip_uri_parse()
+ * parses it.
+ */
+#include <errno.h>
+
+#include "sip/sip.h"
+
+/* §25.1 token = 1*( alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" /
+ * "`" / "'" / "~" ) */
+static bool is_token_char(char c)
+{
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9'))
+		return true;
+	return c != '\0' && strchr("-.!%*_+`'~", c) != NULL;
+}
+
+static bool all_token(struct sv s)
+{
+	for (size_t i = 0; i < s.len; i++)
+		if (!is_token_char(s.p[i]))
+			return false;
+	return s.len > 0;
+}
+
+/* gen-value = token / host / quoted-string (§25.1); host adds ':' and the
+ * brackets of an IPv6 reference to the token characters. */
+static bool gen_value_ok(struct sv v)
+{
+	if (v.len >= 2 && v.p[0] == '"')
+		return v.p[v.len - 1] == '"'; /* sip_param_next checked it */
+	for (size_t i = 0; i < v.len; i++)
+		if (!is_token_char(v.p[i]) && v.p[i] != ':' && v.p[i] != '[' &&
+		    v.p[i] != ']')
+			return false;
+	return v.len > 0;
+}
+
+static const char *skip_lws(const char *p, const char *e)
+{
+	while (p < e && sv_is_lws(*p))
+		p++;
+	return p;
+}
+
+/* End of the quoted-string starting at p (*p == '"'), or NULL if it is
+ * unterminated or holds a raw control character.  §25.1:
+ *   quoted-string = SWS DQUOTE *(qdtext / quoted-pair ) DQUOTE
+ *   quoted-pair   = "\" (%x00-09 / %x0B-0C / %x0E-7F)
+ * so a backslash may carry NUL, BEL or DEL (RFC 4475 intmeth), but not a
+ * CR or LF.  CR and LF appear raw only as part of folded LWS. */
+static const char *quoted_end(const char *p, const char *e)
+{
+	for (p++; p < e; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c == '\\') {
+			if (e - p < 2 || p[1] == '\r' || p[1] == '\n')
+				return NULL;
+			p++;
+		} else if (c == '"') {
+			return p + 1;
+		} else if ((c < 0x20 && !sv_is_lws((char)c)) || c == 0x7f) {
+			return NULL;
+		}
+	}
+	return NULL;
+}
+
+/* The URI must at least start with "scheme:" (§25.1 scheme = ALPHA
+ * *( ALPHA / DIGIT / "+" / "-" / "." )); this rejects display-name
+ * fragments such as "Bell" (RFC 4475 baddn) that are no URI at all. */
+static bool has_scheme(struct sv uri)
+{
+	size_t i = 0;
+
+	while (i < uri.len) {
+		char c = uri.p[i];
+		bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+
+		if (!alpha && (i == 0 || !((c >= '0' && c <= '9') || c == '+' ||
+					   c == '-' || c == '.')))
+			break;
+		i++;
+	}
+	return i > 0 && i < uri.len && uri.p[i] == ':';
+}
+
+/* ";name[=value]" header parameters: generic-param = token [ EQUAL
+ * gen-value ] (§25.1); empty ones (RFC 4475 badinv01 ";;;;") are errors.
+ * tag-param = "tag" EQUAL token. */
+static int parse_params(struct sip_addr *out, struct sv params)
+{
+	struct sv rest = params, name, value;
+	bool has_value;
+	int rc;
+
+	while ((rc = sip_param_next(&rest, &name, &value, &has_value)) == 1) {
+		if (!all_token(name) || (has_value && !gen_value_ok(value)))
+			return -EBADMSG;
+		if (!sv_casecmp_eq(name, SV("tag")))
+			continue;
+		if (!has_value || !all_token(value))
+			return -EBADMSG;
+		if (out->tag.p == NULL)
+			out->tag = value;
+	}
+	return rc;
+}
+
+int sip_addr_parse(struct sip_addr *out, struct sv in)
+{
+	struct sv s = sv_trim(in);
+	const char *p, *e, *b;
+
+	*out = (struct sip_addr){0};
+	if (s.len == 0)
+		return -EBADMSG;
+	p = s.p;
+	e = s.p + s.len;
+
+	if (*p == '"') {
+		/* quoted-string display name, then LAQUOT = SWS "<". */
+		b = p;
+		p = quoted_end(p, e);
+		if (!p)
+			return -EBADMSG; /* RFC 4475 quotbal */
+		out->display = sv_span(b, p);
+		out->display_quoted = true;
+		p = skip_lws(p, e);
+		if (p == e || *p != '<')
+			return -EBADMSG;
+	} else {
+		/* *( token LWS ): no LWS is needed before '<' (RFC 4475
+		 * lwsdisp).  Anything else means there is no display name:
+		 * the value is an addr-spec. */
+		b = p;
+		while (p < e && (is_token_char(*p) || sv_is_lws(*p)))
+			p++;
+		if (p < e && *p == '<') {
+			out->display = sv_rtrim(sv_span(b, p));
+		} else {
+			/* §20: without <> the URI ends at the first ';' (or
+			 * LWS before it) and must not contain ',' or '?'
+			 * (RFC 4475 regbadct, baddn). */
+			p = b;
+			while (p < e && *p != ';' && !sv_is_lws(*p)) {
+				if (*p == ',' || *p == '?' || *p == '<' ||
+				    *p == '>' || *p == '"')
+					return -EBADMSG;
+				p++;
+			}
+			out->uri = sv_span(b, p);
+		}
+	}
+
+	if (p < e && *p == '<') {
+		/* No LWS inside the brackets (RFC 4475 badaspec). */
+		b = ++p;
+		while (p < e && *p != '>') {
+			if (sv_is_lws(*p) || *p == '<')
+				return -EBADMSG;
+			p++;
+		}
+		if (p == e)
+			return -EBADMSG;
+		out->uri = sv_span(b, p);
+		out->angle = true;
+		p++;
+	}
+	if (!has_scheme(out->uri))
+		return -EBADMSG;
+
+	/* Header parameters start at the first ';' after the URI or '>'. */
+	p = skip_lws(p, e);
+	if (p == e)
+		return 0;
+	if (*p != ';')
+		return -EBADMSG;
+	out->params = sv_span(p, e);
+	return parse_params(out, out->params) < 0 ? -EBADMSG : 0;
+}

@@ -1,0 +1,389 @@
+/* uri.c - SIP, SIPS and tel URI parsing (RFC 3261 §19.1, §25.1; RFC 3966)
+ * and %-unescaping.
+ *
+ * The parser validates the whole URI against the §25.1 grammar and hands
+ * back views of its components; escapes are left in place.  Every loop is
+ * bounded by the end of the input view: nothing past in.p + in.len is read.
+ */
+#include <errno.h>
+#include <limits.h>
+
+#include "sip/sip.h"
+#include "sip/uri_int.h"
+
+static bool is_alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool is_alnum(char c)
+{
+	return is_alpha(c) || is_digit(c);
+}
+
+/* §25.1 unreserved = alphanum / mark;
+ * mark = "-" / "_" / "." / "!" / "~" / "*" / "'" / "(" / ")" */
+static bool is_unreserved(char c)
+{
+	switch (c) {
+	case '-':
+	case '_':
+	case '.':
+	case '!':
+	case '~':
+	case '*':
+	case '\'':
+	case '(':
+	case ')':
+		return true;
+	default:
+		return is_alnum(c);
+	}
+}
+
+static bool in_set(char c, const char *set)
+{
+	return c != '\0' && strchr(set, c) != NULL;
+}
+
+/* Character sets of §25.1, beyond unreserved and escaped. */
+#define USER_UNRESERVED	 "&=+$,;?/" /* user */
+#define PASSWORD_CHARS	 "&=+$,"    /* password */
+#define PARAM_UNRESERVED "[]/:&+$"  /* pname, pvalue */
+#define HNV_UNRESERVED	 "[]/?:+$"  /* hname, hvalue */
+
+/* Length of the longest prefix of [p, e) made of unreserved characters,
+ * escapes and characters of extra.  Stops at a broken escape. */
+static size_t span_chars(const char *p, const char *e, const char *extra)
+{
+	const char *b = p;
+
+	while (p < e) {
+		if (*p == '%') {
+			if (!uri_is_escape(p, (size_t)(e - p)))
+				break;
+			p += 3;
+		} else if (is_unreserved(*p) || in_set(*p, extra)) {
+			p++;
+		} else {
+			break;
+		}
+	}
+	return (size_t)(p - b);
+}
+
+/* True if all of s consists of unreserved, escaped and extra characters. */
+static bool all_chars(struct sv s, const char *extra)
+{
+	return span_chars(s.p, s.p + s.len, extra) == s.len;
+}
+
+/* §25.1 uri-parameters = *( ";" uri-parameter );
+ * uri-parameter = pname [ "=" pvalue ]; pname = 1*paramchar;
+ * pvalue = 1*paramchar.  s starts with ';' and is the whole parameter
+ * section. */
+static int check_params(struct sv s)
+{
+	const char *p = s.p, *e = s.p + s.len;
+	size_t n;
+
+	while (p < e) {
+		if (*p != ';')
+			return -EBADMSG;
+		p++;
+		n = span_chars(p, e, PARAM_UNRESERVED);
+		if (n == 0)
+			return -EBADMSG; /* ";;" or a trailing ';' */
+		p += n;
+		if (p < e && *p == '=') {
+			p++;
+			n = span_chars(p, e, PARAM_UNRESERVED);
+			if (n == 0)
+				return -EBADMSG;
+			p += n;
+		}
+	}
+	return 0;
+}
+
+/* §25.1 headers = "?" header *( "&" header ); header = hname "=" hvalue;
+ * hname = 1*( hnv-unreserved / unreserved / escaped );
+ * hvalue = *( hnv-unreserved / unreserved / escaped ).
+ * s is what follows the '?'. */
+static int check_headers(struct sv s)
+{
+	const char *p = s.p, *e = s.p + s.len;
+	size_t n;
+
+	for (;;) {
+		n = span_chars(p, e, HNV_UNRESERVED);
+		if (n == 0)
+			return -EBADMSG;
+		p += n;
+		if (p == e || *p != '=')
+			return -EBADMSG;
+		p++;
+		p += span_chars(p, e, HNV_UNRESERVED);
+		if (p == e)
+			return 0;
+		if (*p != '&')
+			return -EBADMSG;
+		p++;
+	}
+}
+
+/* Fill the frequently used uri-parameters.  Names are matched after
+ * unescaping (RFC 4475 esc01 writes "lr" as "%6C%72"); the first occurrence
+ * of a name wins, as with sip_param_find(). */
+static void fill_params(struct sip_uri *u)
+{
+	struct sv rest = u->params, name, value;
+	bool has_value;
+	struct sv *slot;
+
+	while (sip_param_next(&rest, &name, &value, &has_value) == 1) {
+		slot = NULL;
+		if (uri_esc_eq(name, SV("transport"), true))
+			slot = &u->transport;
+		else if (uri_esc_eq(name, SV("user"), true))
+			slot = &u->user_param;
+		else if (uri_esc_eq(name, SV("maddr"), true))
+			slot = &u->maddr;
+		else if (uri_esc_eq(name, SV("ttl"), true))
+			slot = &u->ttl;
+		else if (uri_esc_eq(name, SV("method"), true))
+			slot = &u->method;
+		else if (uri_esc_eq(name, SV("lr"), true))
+			u->lr = true;
+		if (slot && slot->p == NULL)
+			*slot = value;
+	}
+}
+
+/* RFC 3261 §25.1 IPv6reference = "[" IPv6address "]".  Validated leniently:
+ * hex digits, ':' and '.', at least two colons, at most 45 characters.
+ * RFC 5118 §4.10: "2001:db8:::192.0.2.1" (three colons) must be tolerated. */
+static bool ipv6_ok(struct sv s)
+{
+	unsigned colons = 0;
+
+	if (s.len < 2 || s.len > 45)
+		return false;
+	for (size_t i = 0; i < s.len; i++) {
+		if (s.p[i] == ':')
+			colons++;
+		else if (s.p[i] != '.' && uri_hexval(s.p[i]) < 0)
+			return false;
+	}
+	return colons >= 2;
+}
+
+/* hostport = host [ ":" port ] from p; returns the end of it or NULL. */
+static const char *parse_hostport(struct sip_uri *u, const char *p,
+				  const char *e)
+{
+	const char *b;
+	uint64_t port;
+
+	if (p < e && *p == '[') {
+		/* RFC 5118 §4.3: everything up to ']' is the address; a port
+		 * can only follow the bracket. */
+		b = ++p;
+		while (p < e && *p != ']')
+			p++;
+		if (p == e)
+			return NULL;
+		u->host = sv_span(b, p);
+		if (!ipv6_ok(u->host))
+			return NULL;
+		u->host_ipv6 = true;
+		p++;
+	} else {
+		/* hostname / IPv4address: alphanum, '-' and '.'. */
+		b = p;
+		while (p < e && (is_alnum(*p) || *p == '-' || *p == '.'))
+			p++;
+		if (p == b)
+			return NULL;
+		u->host = sv_span(b, p);
+	}
+	if (p < e && *p == ':') {
+		/* port = 1*DIGIT, and it has to fit the 16 bits of a port. */
+		b = ++p;
+		while (p < e && is_digit(*p))
+			p++;
+		if (sv_to_u64(sv_span(b, p), 65535, &port) != 0)
+			return NULL;
+		u->has_port = true;
+		u->port = (uint16_t)port;
+	}
+	return p;
+}
+
+/* SIP-URI / SIPS-URI after "sip:" (§19.1.1, §25.1):
+ * [ userinfo ] hostport uri-parameters [ headers ]. */
+static int parse_sip(struct sip_uri *u, const char *p, const char *e)
+{
+	const char *at, *colon, *q;
+
+	/* userinfo ends at the first '@'.  Neither hostport, uri-parameters
+	 * nor headers may contain a raw '@', so in a valid URI it can only
+	 * end the userinfo; the user part may contain ';', '?', '/' and ','
+	 * (RFC 4475 semiuri, intmeth). */
+	at = memchr(p, '@', (size_t)(e - p));
+	if (at) {
+		colon = memchr(p, ':', (size_t)(at - p));
+		u->user = sv_span(p, colon ? colon : at);
+		if (u->user.len == 0 || !all_chars(u->user, USER_UNRESERVED))
+			return -EBADMSG;
+		if (colon) {
+			u->password = sv_span(colon + 1, at);
+			if (!all_chars(u->password, PASSWORD_CHARS))
+				return -EBADMSG;
+		}
+		p = at + 1;
+	}
+	p = parse_hostport(u, p, e);
+	if (!p)
+		return -EBADMSG;
+	if (p < e && *p == ';') {
+		q = memchr(p, '?', (size_t)(e - p));
+		u->params = sv_span(p, q ? q : e);
+		if (check_params(u->params) != 0)
+			return -EBADMSG;
+		p = q ? q : e;
+		fill_params(u);
+	}
+	if (p < e && *p == '?') {
+		u->headers = sv_span(p + 1, e);
+		if (check_headers(u->headers) != 0)
+			return -EBADMSG;
+		p = e;
+	}
+	return p == e ? 0 : -EBADMSG;
+}
+
+/* RFC 3966 §3 visual-separator = "-" / "." / "(" / ")" */
+static bool is_visual_sep(char c)
+{
+	return c == '-' || c == '.' || c == '(' || c == ')';
+}
+
+/* telephone-subscriber (RFC 3966 §3): global-number-digits = "+"
+ * *phonedigit DIGIT *phonedigit; local-number-digits = *phonedigit-hex
+ * (HEXDIG / "*" / "#") *phonedigit-hex.  Parameters follow after ';' and
+ * use the uri-parameter character set. */
+static int parse_tel(struct sip_uri *u, const char *p, const char *e)
+{
+	const char *semi = memchr(p, ';', (size_t)(e - p));
+	const char *q, *ne = semi ? semi : e;
+	bool global = p < ne && *p == '+', digit = false;
+
+	u->user = sv_span(p, ne);
+	for (q = global ? p + 1 : p; q < ne; q++) {
+		if (is_digit(*q) || (!global && (uri_hexval(*q) >= 0 ||
+						 *q == '*' || *q == '#')))
+			digit = true;
+		else if (!is_visual_sep(*q))
+			return -EBADMSG;
+	}
+	if (!digit)
+		return -EBADMSG;
+	if (semi) {
+		u->params = sv_span(semi, e);
+		if (check_params(u->params) != 0)
+			return -EBADMSG;
+	}
+	return 0;
+}
+
+/* Any other absoluteURI: the opaque part must be non-empty and free of
+ * whitespace, control characters, non-ASCII octets and the '<' '>' that
+ * delimit a name-addr (§25.1 uric is printable ASCII). */
+static int parse_other(struct sip_uri *u, const char *p, const char *e)
+{
+	u->opaque = sv_span(p, e);
+	if (p == e)
+		return -EBADMSG;
+	for (; p < e; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c <= 0x20 || c >= 0x7f || c == '<' || c == '>')
+			return -EBADMSG;
+	}
+	return 0;
+}
+
+int sip_uri_parse(struct sip_uri *out, struct sv in)
+{
+	const char *p, *e;
+
+	*out = (struct sip_uri){.raw = in};
+	if (in.len == 0)
+		return -EBADMSG;
+	p = in.p;
+	e = in.p + in.len;
+
+	/* §25.1 scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) */
+	if (!is_alpha(*p))
+		return -EBADMSG;
+	while (p < e && (is_alnum(*p) || *p == '+' || *p == '-' || *p == '.'))
+		p++;
+	if (p == e || *p != ':')
+		return -EBADMSG;
+	out->scheme = sv_span(in.p, p);
+	p++;
+
+	/* Schemes compare case-insensitively (§19.1.4): "SIP:" is sip. */
+	if (sv_casecmp_eq(out->scheme, SV("sip")))
+		out->kind = SIP_SCHEME_SIP;
+	else if (sv_casecmp_eq(out->scheme, SV("sips")))
+		out->kind = SIP_SCHEME_SIPS;
+	else if (sv_casecmp_eq(out->scheme, SV("tel")))
+		out->kind = SIP_SCHEME_TEL;
+	else
+		out->kind = SIP_SCHEME_OTHER;
+
+	switch (out->kind) {
+	case SIP_SCHEME_SIP:
+	case SIP_SCHEME_SIPS:
+		return parse_sip(out, p, e);
+	case SIP_SCHEME_TEL:
+		return parse_tel(out, p, e);
+	default:
+		return parse_other(out, p, e);
+	}
+}
+
+int sip_unescape(char *dst, size_t cap, struct sv in)
+{
+	size_t i, n = 0;
+
+	/* First pass: validate and measure, so that a broken escape is
+	 * reported as such whatever the size of dst. */
+	for (i = 0; i < in.len; i++, n++) {
+		if (in.p[i] != '%')
+			continue;
+		if (!uri_is_escape(in.p + i, in.len - i))
+			return -EBADMSG;
+		i += 2;
+	}
+	if (n > cap || n > INT_MAX)
+		return -ENOSPC;
+	/* Second pass: decode, once (RFC 4475 esc01: "%2541" is "%41"). */
+	for (i = 0, n = 0; i < in.len; i++, n++) {
+		if (in.p[i] == '%') {
+			dst[n] = (char)(uri_hexval(in.p[i + 1]) * 16 +
+					uri_hexval(in.p[i + 2]));
+			i += 2;
+		} else {
+			dst[n] = in.p[i];
+		}
+	}
+	return (int)n;
+}
