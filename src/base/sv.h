@@ -17,23 +17,23 @@ struct sv {
 };
 
 /* A view of a string literal. */
-#define SV(lit) ((struct sv){ "" lit, sizeof(lit) - 1 })
-#define SV_NULL ((struct sv){ NULL, 0 })
+#define SV(lit) ((struct sv){"" lit, sizeof(lit) - 1})
+#define SV_NULL ((struct sv){NULL, 0})
 
 static inline struct sv sv_make(const char *p, size_t len)
 {
-	return (struct sv){ p, len };
+	return (struct sv){p, len};
 }
 
 static inline struct sv sv_from_cstr(const char *s)
 {
-	return (struct sv){ s, s ? strlen(s) : 0 };
+	return (struct sv){s, s ? strlen(s) : 0};
 }
 
 /* A view spanning [b, e). */
 static inline struct sv sv_span(const char *b, const char *e)
 {
-	return (struct sv){ b, (size_t)(e - b) };
+	return (struct sv){b, (size_t)(e - b)};
 }
 
 static inline bool sv_is_null(struct sv s)
@@ -76,7 +76,7 @@ static inline bool sv_starts_with_case(struct sv s, struct sv prefix)
 /* Skip n bytes (n <= s.len). */
 static inline struct sv sv_skip(struct sv s, size_t n)
 {
-	return (struct sv){ s.p + n, s.len - n };
+	return (struct sv){s.p + n, s.len - n};
 }
 
 /* Linear whitespace as the SIP grammar sees it inside a header value:

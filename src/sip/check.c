@@ -18,8 +18,8 @@ static int check_ruri(struct sip_msg *m, struct sip_err *err)
 	/* §19.1.1: headers are not allowed in a Request-URI; RFC 4475
 	 * §3.1.2.11 allows rejecting them. */
 	if (u->kind != SIP_SCHEME_TEL && u->headers.len)
-		return sip_err_set(err, 400, SIP_HDR_NONE, m->buf,
-				   u->headers.p, "Headers in Request-URI");
+		return sip_err_set(err, 400, SIP_HDR_NONE, m->buf, u->headers.p,
+				   "Headers in Request-URI");
 	return 0;
 }
 
@@ -43,8 +43,8 @@ static int check_contacts(struct sip_msg *m, struct sip_err *err)
 		star |= c.star;
 	}
 	if (rc < 0)
-		return sip_err_set(err, 400, SIP_HDR_CONTACT, m->buf,
-				   it.rest.p, "Bad Contact header");
+		return sip_err_set(err, 400, SIP_HDR_CONTACT, m->buf, it.rest.p,
+				   "Bad Contact header");
 	/* §10.3 item 6 / §20.10: "*" only alone. */
 	if (star && n > 1)
 		return sip_err_set(err, 400, SIP_HDR_CONTACT, m->buf, NULL,

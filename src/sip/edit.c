@@ -52,15 +52,16 @@ static int add_op_at(struct sip_edit *e, uint32_t off, uint32_t del,
 			return -EALREADY;
 		}
 	}
-	e->ops[e->nops] = (struct sip_edit_op){
-		.off = off, .del = del, .ins = ins, .seq = e->nops, .early = early
-	};
+	e->ops[e->nops] = (struct sip_edit_op){.off = off,
+					       .del = del,
+					       .ins = ins,
+					       .seq = e->nops,
+					       .early = early};
 	e->nops++;
 	return 0;
 }
 
-static int add_op(struct sip_edit *e, uint32_t off, uint32_t del,
-		  struct sv ins)
+static int add_op(struct sip_edit *e, uint32_t off, uint32_t del, struct sv ins)
 {
 	return add_op_at(e, off, del, ins, false);
 }
@@ -92,7 +93,7 @@ static int scratch_cat(struct sip_edit *e, struct sv *out,
 static int header_line(struct sip_edit *e, struct sv name, struct sv value,
 		       struct sv *out)
 {
-	const struct sv parts[] = { name, SV(": "), value, SV("\r\n") };
+	const struct sv parts[] = {name, SV(": "), value, SV("\r\n")};
 
 	return scratch_cat(e, out, parts, 4);
 }
@@ -144,8 +145,7 @@ int sip_edit_pop_top(struct sip_edit *e, enum sip_hdr_id id)
 		return add_op(e, h->line, h->end - h->line, SV_NULL);
 	/* "a, b": delete "a, " so that b becomes the first value. */
 	return add_op(e, sip_msg_off(m, item.p),
-		      sip_msg_off(m, rest.p) - sip_msg_off(m, item.p),
-		      SV_NULL);
+		      sip_msg_off(m, rest.p) - sip_msg_off(m, item.p), SV_NULL);
 }
 
 int sip_edit_remove_hdr(struct sip_edit *e, uint16_t idx)
@@ -188,7 +188,7 @@ int sip_edit_decr_max_forwards(struct sip_edit *e)
 		return -ERANGE; /* §16.3 item 3: the caller answers 483 */
 	h = sip_msg_hdr(m, SIP_HDR_MAX_FORWARDS);
 	n = snprintf(num, sizeof(num), "%d", m->max_forwards - 1);
-	rc = scratch_cat(e, &copy, &(struct sv){ num, (size_t)n }, 1);
+	rc = scratch_cat(e, &copy, &(struct sv){num, (size_t)n}, 1);
 	if (rc)
 		return rc;
 	return add_op(e, sip_msg_off(m, h->value.p), (uint32_t)h->value.len,
@@ -265,15 +265,15 @@ int sip_edit_iov(struct sip_edit *e, struct iovec *iov, size_t max)
 		}
 		ops[j] = t;
 	}
-#define EMIT(ptr, l)                                                        \
-	do {                                                                \
-		if ((l) > 0) {                                              \
-			if (n == max)                                       \
-				return -ENOSPC;                             \
-			iov[n].iov_base = (void *)(ptr);                    \
-			iov[n].iov_len = (l);                               \
-			n++;                                                \
-		}                                                           \
+#define EMIT(ptr, l)                                                           \
+	do {                                                                   \
+		if ((l) > 0) {                                                 \
+			if (n == max)                                          \
+				return -ENOSPC;                                \
+			iov[n].iov_base = (void *)(ptr);                       \
+			iov[n].iov_len = (l);                                  \
+			n++;                                                   \
+		}                                                              \
 	} while (0)
 	for (size_t i = 0; i < nops; i++) {
 		if (ops[i].off < pos)

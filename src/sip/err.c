@@ -9,8 +9,8 @@ int sip_err_set(struct sip_err *err, uint16_t status, uint16_t hdr,
 	if (err) {
 		err->status = status;
 		err->hdr = hdr;
-		err->offset = (base && at && at >= base) ? (uint32_t)(at - base)
-							 : 0;
+		err->offset =
+			(base && at && at >= base) ? (uint32_t)(at - base) : 0;
 		err->reason = reason;
 	}
 	return -EBADMSG;

@@ -4,8 +4,9 @@
  * switch on the length and the lower-cased first byte (and, where two names
  * still collide, one more byte) that picks at most one candidate, which a
  * full case-insensitive compare then confirms (header names are
- * case-insensitive, RFC 3261 §7.3.1).  Generated from the table below; keep
- * the two in step when adding a header.
+ * case-insensitive, RFC 3261 §7.3.1).  The switch mirrors hdr_names[]: keep
+ * the two in step when adding a header (tests/unit/test_hdr.c checks every
+ * name, and every one-byte mutation of it, against a linear search).
  *
  * "x | 0x20" lower-cases an ASCII letter and never turns a non-letter into
  * one, so it is a safe candidate selector; the final compare does the rest.

@@ -103,8 +103,8 @@ int sip_msg_from_uri(struct sip_msg *m, const struct sip_uri **out)
 
 int sip_msg_to_uri(struct sip_msg *m, const struct sip_uri **out)
 {
-	return addr_uri(m, SIP_PARSED_TO, SIP_PARSED_TO_URI, &m->to,
-			&m->to_uri, out);
+	return addr_uri(m, SIP_PARSED_TO, SIP_PARSED_TO_URI, &m->to, &m->to_uri,
+			out);
 }
 
 bool sip_msg_has_token(const struct sip_msg *m, enum sip_hdr_id id,

@@ -52,7 +52,7 @@ long sip_resp_build(char *buf, size_t cap, const struct sip_msg *req,
 		    unsigned code, const struct sip_resp_opts *opts)
 {
 	static const struct sip_resp_opts none;
-	struct wbuf w = { .p = buf, .cap = cap };
+	struct wbuf w = {.p = buf, .cap = cap};
 	const struct sip_hdr *to = sip_msg_hdr(req, SIP_HDR_TO);
 	struct sv reason;
 

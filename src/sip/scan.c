@@ -20,19 +20,17 @@ const struct sip_limits sip_limits_default = {
  * "'" / "~")   (RFC 3261 §25.1) */
 static const uint8_t token_char[256] = {
 	['!'] = 1, ['%'] = 1, ['\''] = 1, ['*'] = 1, ['+'] = 1, ['-'] = 1,
-	['.'] = 1, ['_'] = 1, ['`'] = 1, ['~'] = 1,
-	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1,
-	['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
-	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
-	['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
-	['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
-	['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
-	['Y'] = 1, ['Z'] = 1,
-	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
-	['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
-	['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
-	['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
-	['y'] = 1, ['z'] = 1,
+	['.'] = 1, ['_'] = 1, ['`'] = 1,  ['~'] = 1, ['0'] = 1, ['1'] = 1,
+	['2'] = 1, ['3'] = 1, ['4'] = 1,  ['5'] = 1, ['6'] = 1, ['7'] = 1,
+	['8'] = 1, ['9'] = 1, ['A'] = 1,  ['B'] = 1, ['C'] = 1, ['D'] = 1,
+	['E'] = 1, ['F'] = 1, ['G'] = 1,  ['H'] = 1, ['I'] = 1, ['J'] = 1,
+	['K'] = 1, ['L'] = 1, ['M'] = 1,  ['N'] = 1, ['O'] = 1, ['P'] = 1,
+	['Q'] = 1, ['R'] = 1, ['S'] = 1,  ['T'] = 1, ['U'] = 1, ['V'] = 1,
+	['W'] = 1, ['X'] = 1, ['Y'] = 1,  ['Z'] = 1, ['a'] = 1, ['b'] = 1,
+	['c'] = 1, ['d'] = 1, ['e'] = 1,  ['f'] = 1, ['g'] = 1, ['h'] = 1,
+	['i'] = 1, ['j'] = 1, ['k'] = 1,  ['l'] = 1, ['m'] = 1, ['n'] = 1,
+	['o'] = 1, ['p'] = 1, ['q'] = 1,  ['r'] = 1, ['s'] = 1, ['t'] = 1,
+	['u'] = 1, ['v'] = 1, ['w'] = 1,  ['x'] = 1, ['y'] = 1, ['z'] = 1,
 };
 
 static bool is_token(struct sv s)
@@ -123,7 +121,8 @@ static int scan_request_line(struct scan *s, struct sv line)
 
 	sp1 = memchr(line.p, ' ', line.len);
 	if (!sp1)
-		return fail(s, 400, SIP_HDR_NONE, line.p, "Malformed Request-Line");
+		return fail(s, 400, SIP_HDR_NONE, line.p,
+			    "Malformed Request-Line");
 	sp2 = memchr(sp1 + 1, ' ', (size_t)(e - sp1 - 1));
 	if (!sp2 || memchr(sp2 + 1, ' ', (size_t)(e - sp2 - 1)))
 		return fail(s, 400, SIP_HDR_NONE, sp2 ? sp2 : line.p,
@@ -201,28 +200,36 @@ static int add_header(struct scan *s, const char *p, const char *le,
 		      uint16_t *last)
 {
 	struct sip_msg *m = s->m;
-	const char *colon = memchr(p, ':', (size_t)(le - p));
+	const char *q = p;
 	struct sip_hdr *h;
 	struct sv name;
 	uint16_t idx;
 	uint8_t id;
 
-	if (!colon)
-		return fail(s, 400, SIP_HDR_NONE, p, "Malformed header line");
-	/* header-name HCOLON: LWS is allowed before the colon (wsinv). */
-	name = sv_rtrim(sv_span(p, colon));
-	if (!is_token(name))
-		return fail(s, 400, SIP_HDR_NONE, p, "Bad header name");
+	/* header-name HCOLON, in one pass: a token, optional SP/HTAB (RFC
+	 * 4475 wsinv has "TO :"), then the colon. */
+	while (q < le && token_char[(unsigned char)*q])
+		q++;
+	name = sv_span(p, q);
+	while (q < le && (*q == ' ' || *q == '\t'))
+		q++;
+	if (q == le || *q != ':' || name.len == 0)
+		return fail(s, 400, SIP_HDR_NONE, q,
+			    memchr(p, ':', (size_t)(le - p))
+				    ? "Bad header name"
+				    : "Malformed header line");
 	if (m->nhdrs >= s->lim->max_headers || m->nhdrs >= SIP_MSG_HDRS_MAX) {
 		sip_err_set(s->err, m->request ? 513 : 0, SIP_HDR_NONE, m->buf,
 			    p, "Too many header fields");
 		return -EMSGSIZE;
 	}
+	for (q++; q < le && (*q == ' ' || *q == '\t'); q++)
+		;
 	idx = m->nhdrs++;
 	h = &m->hdrs[idx];
 	id = (uint8_t)sip_hdr_lookup(name);
 	h->name = name;
-	h->value = sv_span(colon + 1, le); /* trimmed when the field ends */
+	h->value = sv_span(q, le); /* trimmed again when the field ends */
 	h->line = sip_msg_off(m, p);
 	h->id = id;
 	h->pad = 0;
@@ -284,18 +291,24 @@ static int scan_headers(struct scan *s, const char *p, const char **body)
 	return 0;
 }
 
-/* A header that must appear exactly once (§8.1.1, RFC 4475 §3.3.8). */
-static int single(struct scan *s, enum sip_hdr_id id, const char *missing,
-		  const char *multiple, const struct sip_hdr **out)
+/* A header that must appear exactly once (§8.1.1, RFC 4475 §3.3.8): the
+ * header, or NULL with *rc set. */
+static const struct sip_hdr *single(struct scan *s, enum sip_hdr_id id,
+				    const char *missing, const char *multiple,
+				    int *rc)
 {
 	struct sip_msg *m = s->m;
 
-	if (m->count[id] == 0)
-		return fail(s, 400, id, m->buf + m->hdrs_end, missing);
-	*out = &m->hdrs[m->first[id]];
-	if (m->count[id] > 1)
-		return fail(s, 400, id, (*out)->name.p, multiple);
-	return 0;
+	if (m->count[id] == 0) {
+		*rc = fail(s, 400, id, m->buf + m->hdrs_end, missing);
+		return NULL;
+	}
+	if (m->count[id] > 1) {
+		*rc = fail(s, 400, id, m->hdrs[m->first[id]].name.p, multiple);
+		return NULL;
+	}
+	*rc = 0;
+	return &m->hdrs[m->first[id]];
 }
 
 static int scan_content_length(struct scan *s)
@@ -360,10 +373,11 @@ static int scan_body(struct scan *s, const char *body)
 static int scan_cseq(struct scan *s)
 {
 	struct sip_msg *m = s->m;
-	const struct sip_hdr *h;
-	int rc = single(s, SIP_HDR_CSEQ, "Missing CSeq", "Multiple CSeq", &h);
+	int rc;
+	const struct sip_hdr *h =
+		single(s, SIP_HDR_CSEQ, "Missing CSeq", "Multiple CSeq", &rc);
 
-	if (rc)
+	if (!h)
 		return rc;
 	rc = sip_cseq_parse(&m->cseq, h->value);
 	if (rc == -ERANGE)
@@ -384,13 +398,12 @@ static int scan_cseq(struct scan *s)
 }
 
 static int scan_addr(struct scan *s, enum sip_hdr_id id, struct sip_addr *a,
-		     const char *missing, const char *multiple,
-		     const char *bad)
+		     const char *missing, const char *multiple, const char *bad)
 {
-	const struct sip_hdr *h;
-	int rc = single(s, id, missing, multiple, &h);
+	int rc;
+	const struct sip_hdr *h = single(s, id, missing, multiple, &rc);
 
-	if (rc)
+	if (!h)
 		return rc;
 	if (sip_addr_parse(a, h->value) != 0)
 		return fail(s, 400, id, h->value.p, bad);
@@ -408,7 +421,17 @@ static int scan_via(struct scan *s)
 			    "Missing Via");
 	h = &m->hdrs[m->first[SIP_HDR_VIA]];
 	rest = h->value;
-	if (sip_list_next(&rest, &item) != 1 || sip_via_parse(&m->via, item))
+	/* The common case, no quoted string: the top value ends at the first
+	 * comma.  Otherwise let the list walker honour the quotes. */
+	if (!memchr(rest.p, '"', rest.len)) {
+		item = sv_rtrim(sv_make(rest.p, sv_find(rest, ',')));
+		if (item.len == 0)
+			return fail(s, 400, SIP_HDR_VIA, h->value.p,
+				    "Bad Via header");
+	} else if (sip_list_next(&rest, &item) != 1) {
+		return fail(s, 400, SIP_HDR_VIA, h->value.p, "Bad Via header");
+	}
+	if (sip_via_parse(&m->via, item))
 		return fail(s, 400, SIP_HDR_VIA, h->value.p, "Bad Via header");
 	return 0;
 }
@@ -416,15 +439,15 @@ static int scan_via(struct scan *s)
 static int scan_max_forwards(struct scan *s)
 {
 	struct sip_msg *m = s->m;
-	const struct sip_hdr *h;
+	const struct sip_hdr *h = NULL;
 	uint32_t v;
 	int rc;
 
 	m->max_forwards = -1;
 	if (m->count[SIP_HDR_MAX_FORWARDS] == 0)
 		return 0;
-	rc = single(s, SIP_HDR_MAX_FORWARDS, "", "Multiple Max-Forwards", &h);
-	if (rc)
+	h = single(s, SIP_HDR_MAX_FORWARDS, "", "Multiple Max-Forwards", &rc);
+	if (!h)
 		return rc;
 	/* Max-Forwards = 1*DIGIT, 0-255 (§20.22, RFC 4475 §3.1.2.4). */
 	if (sip_uint_parse(h->value, 255, &v) != 0)
@@ -439,12 +462,12 @@ static int scan_max_forwards(struct scan *s)
 static int scan_keys(struct scan *s)
 {
 	struct sip_msg *m = s->m;
-	const struct sip_hdr *h;
+	const struct sip_hdr *h = NULL;
 	int rc;
 
-	rc = single(s, SIP_HDR_CALL_ID, "Missing Call-ID", "Multiple Call-ID",
-		    &h);
-	if (rc)
+	h = single(s, SIP_HDR_CALL_ID, "Missing Call-ID", "Multiple Call-ID",
+		   &rc);
+	if (!h)
 		return rc;
 	m->call_id = h->value;
 	if (m->call_id.len == 0)
@@ -469,9 +492,8 @@ static int scan_keys(struct scan *s)
 	return scan_max_forwards(s);
 }
 
-int sip_msg_scan(struct sip_msg *m, const char *buf, size_t len,
-		 unsigned flags, const struct sip_limits *lim,
-		 struct sip_err *err)
+int sip_msg_scan(struct sip_msg *m, const char *buf, size_t len, unsigned flags,
+		 const struct sip_limits *lim, struct sip_err *err)
 {
 	struct scan s = {
 		.m = m,
@@ -480,7 +502,7 @@ int sip_msg_scan(struct sip_msg *m, const char *buf, size_t len,
 		.end = buf + len,
 		.stream = (flags & SIP_SCAN_STREAM) != 0,
 	};
-	const char *p = buf, *lf, *le, *body;
+	const char *p = buf, *lf, *le, *body = NULL;
 	size_t limit;
 	int rc;
 

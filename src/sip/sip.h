@@ -19,7 +19,8 @@
  * Errors: functions return 0 or a negative errno.  Where a server must answer,
  * a struct sip_err says with which status code (400, 505, 513, ...), with a
  * reason phrase naming the problem, the header concerned and the offset.
- * status 0 means "drop silently" (e.g. a malformed response, RFC 4475 §3.1.2.19).
+ * status 0 means "drop silently" (e.g. a malformed response, RFC 4475
+ * §3.1.2.19).
  */
 #ifndef RINGWAY_SIP_SIP_H
 #define RINGWAY_SIP_SIP_H
@@ -35,9 +36,9 @@
 /* Errors                                                                    */
 
 struct sip_err {
-	uint16_t status;    /* status code to answer with; 0 = drop silently */
-	uint16_t hdr;       /* enum sip_hdr_id concerned, SIP_HDR_NONE if none */
-	uint32_t offset;    /* byte offset in the input where it went wrong */
+	uint16_t status; /* status code to answer with; 0 = drop silently */
+	uint16_t hdr;	 /* enum sip_hdr_id concerned, SIP_HDR_NONE if none */
+	uint32_t offset; /* byte offset in the input where it went wrong */
 	const char *reason; /* static reason phrase, e.g. "Bad Via header" */
 };
 
@@ -74,29 +75,29 @@ struct sv sip_method_name(enum sip_method m);
 enum sip_hdr_id {
 	SIP_HDR_NONE = 0, /* not a header / unknown: kept opaque */
 	SIP_HDR_ACCEPT,
-	SIP_HDR_ACCEPT_CONTACT,	  /* a */
+	SIP_HDR_ACCEPT_CONTACT, /* a */
 	SIP_HDR_ACCEPT_ENCODING,
 	SIP_HDR_ACCEPT_LANGUAGE,
 	SIP_HDR_ALERT_INFO,
 	SIP_HDR_ALLOW,
-	SIP_HDR_ALLOW_EVENTS,	  /* u */
+	SIP_HDR_ALLOW_EVENTS, /* u */
 	SIP_HDR_AUTHENTICATION_INFO,
 	SIP_HDR_AUTHORIZATION,
-	SIP_HDR_CALL_ID,	  /* i */
+	SIP_HDR_CALL_ID, /* i */
 	SIP_HDR_CALL_INFO,
-	SIP_HDR_CONTACT,	  /* m */
+	SIP_HDR_CONTACT, /* m */
 	SIP_HDR_CONTENT_DISPOSITION,
 	SIP_HDR_CONTENT_ENCODING, /* e */
 	SIP_HDR_CONTENT_LANGUAGE,
-	SIP_HDR_CONTENT_LENGTH,	  /* l */
-	SIP_HDR_CONTENT_TYPE,	  /* c */
+	SIP_HDR_CONTENT_LENGTH, /* l */
+	SIP_HDR_CONTENT_TYPE,	/* c */
 	SIP_HDR_CSEQ,
 	SIP_HDR_DATE,
 	SIP_HDR_ERROR_INFO,
-	SIP_HDR_EVENT,		  /* o */
+	SIP_HDR_EVENT, /* o */
 	SIP_HDR_EXPIRES,
-	SIP_HDR_FROM,		  /* f */
-	SIP_HDR_IDENTITY,	  /* y */
+	SIP_HDR_FROM,	  /* f */
+	SIP_HDR_IDENTITY, /* y */
 	SIP_HDR_IN_REPLY_TO,
 	SIP_HDR_MAX_FORWARDS,
 	SIP_HDR_MIME_VERSION,
@@ -113,9 +114,9 @@ enum sip_hdr_id {
 	SIP_HDR_RACK,
 	SIP_HDR_REASON,
 	SIP_HDR_RECORD_ROUTE,
-	SIP_HDR_REFERRED_BY,	  /* b */
-	SIP_HDR_REFER_TO,	  /* r */
-	SIP_HDR_REJECT_CONTACT,	  /* j */
+	SIP_HDR_REFERRED_BY,	/* b */
+	SIP_HDR_REFER_TO,	/* r */
+	SIP_HDR_REJECT_CONTACT, /* j */
 	SIP_HDR_REPLY_TO,
 	SIP_HDR_REQUEST_DISPOSITION, /* d */
 	SIP_HDR_REQUIRE,
@@ -123,15 +124,15 @@ enum sip_hdr_id {
 	SIP_HDR_ROUTE,
 	SIP_HDR_RSEQ,
 	SIP_HDR_SERVER,
-	SIP_HDR_SESSION_EXPIRES,  /* x */
-	SIP_HDR_SUBJECT,	  /* s */
+	SIP_HDR_SESSION_EXPIRES, /* x */
+	SIP_HDR_SUBJECT,	 /* s */
 	SIP_HDR_SUBSCRIPTION_STATE,
-	SIP_HDR_SUPPORTED,	  /* k */
+	SIP_HDR_SUPPORTED, /* k */
 	SIP_HDR_TIMESTAMP,
-	SIP_HDR_TO,		  /* t */
+	SIP_HDR_TO, /* t */
 	SIP_HDR_UNSUPPORTED,
 	SIP_HDR_USER_AGENT,
-	SIP_HDR_VIA,		  /* v */
+	SIP_HDR_VIA, /* v */
 	SIP_HDR_WARNING,
 	SIP_HDR_WWW_AUTHENTICATE,
 	SIP_HDR__COUNT
@@ -186,9 +187,9 @@ struct sip_uri {
 	struct sv host;	    /* IPv6 references without the [brackets] */
 	bool host_ipv6;
 	bool has_port;
-	uint16_t port;	    /* 0 if none */
-	struct sv params;   /* ";a=b;lr" with the leading ';', or empty */
-	struct sv headers;  /* after '?', without it, or empty */
+	uint16_t port;	   /* 0 if none */
+	struct sv params;  /* ";a=b;lr" with the leading ';', or empty */
+	struct sv headers; /* after '?', without it, or empty */
 	/* Frequently used uri-parameters, found in params (empty if absent). */
 	struct sv transport;
 	struct sv user_param; /* user=phone */
@@ -225,11 +226,11 @@ struct sip_addr {
 	struct sv display; /* display name as written: with quotes if quoted,
 			      trimmed; empty if none */
 	bool display_quoted;
-	bool angle;	   /* URI was in <...> */
-	struct sv uri;	   /* URI text (without < >), not yet parsed */
-	struct sv params;  /* header params after the URI (";tag=x;..."), or
-			      empty */
-	struct sv tag;	   /* value of the tag param, or empty */
+	bool angle;	  /* URI was in <...> */
+	struct sv uri;	  /* URI text (without < >), not yet parsed */
+	struct sv params; /* header params after the URI (";tag=x;..."), or
+			     empty */
+	struct sv tag;	  /* value of the tag param, or empty */
 };
 
 /* Parse one name-addr or addr-spec followed by header params.  Without angle
@@ -242,15 +243,15 @@ int sip_addr_parse(struct sip_addr *out, struct sv in);
 /* Contact (§20.10)                                                          */
 
 struct sip_contact {
-	bool star;	    /* "Contact: *" */
+	bool star; /* "Contact: *" */
 	struct sip_addr addr;
-	uint16_t q;	    /* q-value x1000 (0..1000); 1000 if absent */
+	uint16_t q; /* q-value x1000 (0..1000); 1000 if absent */
 	bool has_q;
 	bool has_expires;
-	uint32_t expires;   /* seconds, when has_expires */
-	bool expires_bad;   /* present but not a valid delta-seconds (too
-			       large or not a number): the registrar treats it
-			       as 3600 (§10.2.1.1, RFC 4475 §3.1.2.4) */
+	uint32_t expires; /* seconds, when has_expires */
+	bool expires_bad; /* present but not a valid delta-seconds (too
+			     large or not a number): the registrar treats it
+			     as 3600 (§10.2.1.1, RFC 4475 §3.1.2.4) */
 };
 
 /* One comma-separated Contact value (see sip_list_next).  Returns 0 or
@@ -269,13 +270,13 @@ struct sip_via {
 	bool host_ipv6;
 	bool has_port;
 	uint16_t port;
-	struct sv params;    /* ";branch=...;rport" with leading ';', or empty */
-	struct sv branch;    /* empty if absent */
-	struct sv received;  /* brackets stripped if present (RFC 5118 §4.5) */
+	struct sv params;   /* ";branch=...;rport" with leading ';', or empty */
+	struct sv branch;   /* empty if absent */
+	struct sv received; /* brackets stripped if present (RFC 5118 §4.5) */
 	struct sv maddr;
 	struct sv ttl;
 	bool has_rport;
-	struct sv rport;     /* empty when "rport" has no value */
+	struct sv rport; /* empty when "rport" has no value */
 };
 
 /* Parse one via-parm.  LWS is allowed around '/' (RFC 4475 wsinv). */
@@ -334,8 +335,9 @@ int sip_auth_parse(struct sip_auth *out, struct sv value);
 /* The message                                                               */
 
 #ifndef SIP_MSG_HDRS_MAX
-#define SIP_MSG_HDRS_MAX 128 /* compile-time capacity; limits.max_headers
-				is the run-time bound */
+#define SIP_MSG_HDRS_MAX                                                       \
+	128 /* compile-time capacity; limits.max_headers                       \
+	       is the run-time bound */
 #endif
 #define SIP_HDR_END 0xffff
 
@@ -349,12 +351,12 @@ struct sip_limits {
 extern const struct sip_limits sip_limits_default;
 
 struct sip_hdr {
-	struct sv name;	  /* as written ("v", "VIA", ...) */
-	struct sv value;  /* trimmed; may contain folded CRLF + LWS */
-	uint32_t line;	  /* offset of the line's first byte in msg->buf */
-	uint32_t end;	  /* offset just past its line terminator */
-	uint16_t next;	  /* index of the next header with the same id */
-	uint8_t id;	  /* enum sip_hdr_id */
+	struct sv name;	 /* as written ("v", "VIA", ...) */
+	struct sv value; /* trimmed; may contain folded CRLF + LWS */
+	uint32_t line;	 /* offset of the line's first byte in msg->buf */
+	uint32_t end;	 /* offset just past its line terminator */
+	uint16_t next;	 /* index of the next header with the same id */
+	uint8_t id;	 /* enum sip_hdr_id */
 	uint8_t pad;
 };
 
@@ -395,7 +397,7 @@ struct sip_msg {
 	struct sv call_id;
 	struct sv from_tag;
 	struct sv to_tag;
-	int max_forwards;   /* -1 if absent */
+	int max_forwards;	/* -1 if absent */
 	int64_t content_length; /* -1 if absent */
 
 	/* Header index. */
@@ -418,9 +420,8 @@ struct sip_msg {
  * -EAGAIN until the whole message is in buf.  Leading CRLFs are skipped
  * (§7.5).  On error returns -EBADMSG or -EMSGSIZE with *err filled.
  * lim may be NULL for the defaults. */
-int sip_msg_scan(struct sip_msg *m, const char *buf, size_t len,
-		 unsigned flags, const struct sip_limits *lim,
-		 struct sip_err *err);
+int sip_msg_scan(struct sip_msg *m, const char *buf, size_t len, unsigned flags,
+		 const struct sip_limits *lim, struct sip_err *err);
 
 /* Offset of p in the message. */
 static inline uint32_t sip_msg_off(const struct sip_msg *m, const char *p)
@@ -488,10 +489,10 @@ struct sip_edit_op {
 struct sip_edit {
 	const struct sip_msg *m;
 	uint16_t nops;
-	bool failed;		/* a previous call failed: serialize refuses */
-	struct sv new_body;	/* replaces the body if .p != NULL */
+	bool failed;	    /* a previous call failed: serialize refuses */
+	struct sv new_body; /* replaces the body if .p != NULL */
 	size_t used;
-	char cl_buf[24];	/* Content-Length text made at serialize time */
+	char cl_buf[24]; /* Content-Length text made at serialize time */
 	struct sip_edit_op ops[SIP_EDIT_OPS_MAX];
 	char scratch[SIP_EDIT_SCRATCH];
 };
@@ -527,10 +528,10 @@ long sip_edit_write(struct sip_edit *e, char *buf, size_t cap);
 /* Responses (§8.2.6)                                                        */
 
 struct sip_resp_opts {
-	struct sv reason;   /* empty: the default phrase for the code */
-	struct sv to_tag;   /* added to To if it has none and code > 100 */
-	struct sv headers;  /* extra header lines, each ending in CRLF */
-	struct sv body;     /* with its Content-Type in headers */
+	struct sv reason;  /* empty: the default phrase for the code */
+	struct sv to_tag;  /* added to To if it has none and code > 100 */
+	struct sv headers; /* extra header lines, each ending in CRLF */
+	struct sv body;	   /* with its Content-Type in headers */
 };
 
 /* Build a response to req into buf: status line, every Via (in order),

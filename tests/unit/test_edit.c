@@ -91,8 +91,7 @@ static void test_round_trip(void **state)
 	assert_int_equal(sip_edit_add_top(&f->e, SIP_HDR_RECORD_ROUTE,
 					  SV("<sip:p1.example.com;lr>")),
 			 0);
-	assert_int_equal(sip_edit_set_ruri(&f->e, SV("sip:bob@192.0.2.4")),
-			 0);
+	assert_int_equal(sip_edit_set_ruri(&f->e, SV("sip:bob@192.0.2.4")), 0);
 	n = sip_edit_write(&f->e, f->out, sizeof(f->out));
 	assert_int_equal(n, sizeof(fwd) - 1);
 	assert_memory_equal(f->out, fwd, sizeof(fwd) - 1);
@@ -108,8 +107,7 @@ static void test_round_trip(void **state)
 	/* The input is untouched. */
 	assert_memory_equal(f->g.p, req, sizeof(req) - 1);
 	/* And it parses back to what we meant. */
-	assert_int_equal(sip_msg_scan(m2, f->out, (size_t)n, 0, NULL, NULL),
-			 0);
+	assert_int_equal(sip_msg_scan(m2, f->out, (size_t)n, 0, NULL, NULL), 0);
 	assert_true(sv_eq(m2->via.branch, SV("z9hG4bKp1x")));
 	assert_int_equal(m2->count[SIP_HDR_VIA], 2);
 	assert_int_equal(m2->max_forwards, 69);
@@ -164,9 +162,9 @@ static void test_adds_missing(void **state)
 	n = sip_edit_write(e, out, sizeof(out));
 	assert_true(n > 0);
 	/* Over a stream now: Content-Length must be there. */
-	assert_int_equal(sip_msg_scan(m2, out, (size_t)n, SIP_SCAN_STREAM,
-				      NULL, NULL),
-			 0);
+	assert_int_equal(
+		sip_msg_scan(m2, out, (size_t)n, SIP_SCAN_STREAM, NULL, NULL),
+		0);
 	assert_int_equal(m2->max_forwards, 70);
 	assert_int_equal(m2->content_length, 105);
 	assert_int_equal(m2->consumed, (size_t)n);
@@ -196,8 +194,7 @@ static void test_new_body_and_limits(void **state)
 	sip_edit_set_body(&f->e, SV("v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\n"));
 	n = sip_edit_write(&f->e, f->out, sizeof(f->out));
 	assert_true(n > 0);
-	assert_int_equal(sip_msg_scan(m2, f->out, (size_t)n, 0, NULL, NULL),
-			 0);
+	assert_int_equal(sip_msg_scan(m2, f->out, (size_t)n, 0, NULL, NULL), 0);
 	assert_int_equal(m2->content_length, 31);
 	assert_int_equal(sip_edit_write(&f->e, f->out, 10), -ENOSPC);
 	/* Scratch exhausted: the edit refuses to serialize. */
@@ -215,7 +212,7 @@ static void test_response(void **state)
 {
 	struct fixture *f = load(fwd);
 	struct sip_msg *r = malloc(sizeof(*r));
-	struct sip_resp_opts o = { .to_tag = SV("a6c85cf") };
+	struct sip_resp_opts o = {.to_tag = SV("a6c85cf")};
 	struct sip_value_iter it;
 	struct sv v;
 	long n;
@@ -245,8 +242,7 @@ static void test_response(void **state)
 	assert_int_equal(sip_msg_scan(r, f->out, (size_t)n, 0, NULL, NULL), 0);
 	assert_int_equal(r->to_tag.len, 0);
 	assert_non_null(sip_msg_hdr(r, SIP_HDR_TIMESTAMP));
-	assert_int_equal(sip_resp_build(f->out, 40, &f->m, 200, NULL),
-			 -ENOSPC);
+	assert_int_equal(sip_resp_build(f->out, 40, &f->m, 200, NULL), -ENOSPC);
 	free(r);
 	unload(f);
 }

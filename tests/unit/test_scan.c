@@ -169,7 +169,7 @@ static void expect_err(const char *text, unsigned flags,
 {
 	struct guarded g = guard_str(text);
 	struct sip_msg *m = msg_new();
-	struct sip_err err = { 0 };
+	struct sip_err err = {0};
 
 	assert_int_equal(scan(m, &g, flags, lim, &err), rc);
 	assert_int_equal(err.status, status);
@@ -180,9 +180,8 @@ static void expect_err(const char *text, unsigned flags,
 
 static void test_errors(void **state)
 {
-	static const struct sip_limits small = { .max_msg_size = 100,
-						 .max_headers = 3,
-						 .max_line = 40 };
+	static const struct sip_limits small = {
+		.max_msg_size = 100, .max_headers = 3, .max_line = 40};
 	(void)state;
 	/* Oversized datagram and oversized stream message: 513. */
 	expect_err(invite, 0, &small, -EMSGSIZE, 513);

@@ -26,8 +26,7 @@ static void assert_sv_eq_(struct sv s, const char *lit, const char *file,
 }
 
 /* The n-th (0-based) value of header id. */
-static struct sv nth_value(const struct sip_msg *m, enum sip_hdr_id id,
-			   int n)
+static struct sv nth_value(const struct sip_msg *m, enum sip_hdr_id id, int n)
 {
 	struct sip_value_iter it;
 	struct sv v = SV_NULL;
@@ -55,9 +54,8 @@ static struct sip_contact nth_contact(const struct sip_msg *m, int n)
 {
 	struct sip_contact c;
 
-	assert_int_equal(sip_contact_parse(&c, nth_value(m, SIP_HDR_CONTACT,
-							 n)),
-			 0);
+	assert_int_equal(
+		sip_contact_parse(&c, nth_value(m, SIP_HDR_CONTACT, n)), 0);
 	return c;
 }
 
@@ -117,7 +115,8 @@ static void v_intmeth(struct sip_msg *m)
 	const struct sip_addr *to, *from;
 	const struct sip_hdr *h;
 
-	assert_sv_equal(m->method, "!interesting-Method0123456789_*+`.%indeed'~");
+	assert_sv_equal(m->method,
+			"!interesting-Method0123456789_*+`.%indeed'~");
 	assert_int_equal(m->method_id, SIP_METHOD_OTHER);
 	assert_int_equal(m->cseq.num, 139122385);
 	assert_int_equal(m->max_forwards, 255);
@@ -232,8 +231,8 @@ static void v_semiuri(struct sip_msg *m)
 
 static void v_transports(struct sip_msg *m)
 {
-	static const char *const want[] = { "UDP", "SCTP", "TLS", "UNKNOWN",
-					    "TCP" };
+	static const char *const want[] = {"UDP", "SCTP", "TLS", "UNKNOWN",
+					   "TCP"};
 	struct sip_via v;
 
 	assert_int_equal(count_values(m, SIP_HDR_VIA), 5);
@@ -249,7 +248,8 @@ static void v_mpart01(struct sip_msg *m)
 	const struct sip_hdr *h = sip_msg_hdr(m, SIP_HDR_CONTENT_TYPE);
 
 	assert_non_null(h);
-	assert_true(sv_starts_with_case(h->value, SV("multipart/mixed;boundary=")));
+	assert_true(
+		sv_starts_with_case(h->value, SV("multipart/mixed;boundary=")));
 	assert_int_equal(m->body.len, (size_t)m->content_length);
 	assert_true(m->body.len > 0);
 }
@@ -321,7 +321,8 @@ static void v_regaut01(struct sip_msg *m)
 	struct sip_auth a;
 
 	assert_int_equal(
-		sip_auth_parse(&a, sip_msg_hdr(m, SIP_HDR_AUTHORIZATION)->value),
+		sip_auth_parse(&a,
+			       sip_msg_hdr(m, SIP_HDR_AUTHORIZATION)->value),
 		0);
 	assert_sv_equal(a.scheme, "NoOneKnowsThisScheme");
 }
@@ -482,28 +483,28 @@ enum { RFC4475, RFC5118 };
 struct torture {
 	const char *name;
 	int rfc;
-	int scan_rc;	     /* 0 or the negative errno */
+	int scan_rc;	      /* 0 or the negative errno */
 	uint16_t scan_status; /* status in err when scan fails (0: drop) */
 	uint16_t scan_hdr;    /* header named by the error */
 	uint16_t check;	      /* sip_msg_check verdict: 0 = accepted */
 	void (*verify)(struct sip_msg *m);
 };
 
-#define OK(n, v)                                                          \
-	{                                                                 \
-		n, RFC4475, 0, 0, 0, 0, v                                 \
+#define OK(n, v)                                                               \
+	{                                                                      \
+		n, RFC4475, 0, 0, 0, 0, v                                      \
 	}
-#define BAD(n, st, h)                                                     \
-	{                                                                 \
-		n, RFC4475, -EBADMSG, st, h, 0, NULL                      \
+#define BAD(n, st, h)                                                          \
+	{                                                                      \
+		n, RFC4475, -EBADMSG, st, h, 0, NULL                           \
 	}
-#define CHECK(n, st, v)                                                   \
-	{                                                                 \
-		n, RFC4475, 0, 0, 0, st, v                                \
+#define CHECK(n, st, v)                                                        \
+	{                                                                      \
+		n, RFC4475, 0, 0, 0, st, v                                     \
 	}
-#define OK6(n, v)                                                         \
-	{                                                                 \
-		n, RFC5118, 0, 0, 0, 0, v                                 \
+#define OK6(n, v)                                                              \
+	{                                                                      \
+		n, RFC5118, 0, 0, 0, 0, v                                      \
 	}
 
 static const struct torture cases[] = {
@@ -564,7 +565,7 @@ static const struct torture cases[] = {
 	BAD("test", 400, SIP_HDR_NONE),
 	/* RFC 5118. */
 	OK6("ipv6-good", v_ipv6_good),
-	{ "ipv6-bad", RFC5118, 0, 0, 0, 400, NULL },
+	{"ipv6-bad", RFC5118, 0, 0, 0, 400, NULL},
 	OK6("port-ambiguous", v_port_ambiguous),
 	OK6("port-unambiguous", v_port_unambiguous),
 	OK6("via-received-param-with-delim", v_received),
@@ -632,15 +633,15 @@ static void run_case(const struct torture *t)
 {
 	struct guarded g = load(t);
 	struct sip_msg *m = malloc(sizeof(*m));
-	struct sip_err err = { 0 };
+	struct sip_err err = {0};
 	int rc;
 
 	assert_non_null(m);
 	rc = sip_msg_scan(m, g.p, g.len, 0, NULL, &err);
 	if (rc != t->scan_rc)
-		fprintf(stderr, "%s: scan rc %d (%s at %u), want %d\n",
-			t->name, rc, err.reason ? err.reason : "-",
-			err.offset, t->scan_rc);
+		fprintf(stderr, "%s: scan rc %d (%s at %u), want %d\n", t->name,
+			rc, err.reason ? err.reason : "-", err.offset,
+			t->scan_rc);
 	assert_int_equal(rc, t->scan_rc);
 	if (rc) {
 		assert_int_equal(err.status, t->scan_status);
@@ -694,9 +695,9 @@ static void test_clerr_stream_waits(void **state)
 	struct sip_msg *m = malloc(sizeof(*m));
 
 	(void)state;
-	assert_int_equal(sip_msg_scan(m, g.p, g.len, SIP_SCAN_STREAM, NULL,
-				      NULL),
-			 -EAGAIN);
+	assert_int_equal(
+		sip_msg_scan(m, g.p, g.len, SIP_SCAN_STREAM, NULL, NULL),
+		-EAGAIN);
 	free(m);
 	guard_free(&g);
 }
@@ -709,9 +710,9 @@ static void test_inv2543_stream_needs_cl(void **state)
 	struct sip_err err;
 
 	(void)state;
-	assert_int_equal(sip_msg_scan(m, g.p, g.len, SIP_SCAN_STREAM, NULL,
-				      &err),
-			 -EBADMSG);
+	assert_int_equal(
+		sip_msg_scan(m, g.p, g.len, SIP_SCAN_STREAM, NULL, &err),
+		-EBADMSG);
 	assert_int_equal(err.status, 400);
 	assert_int_equal(err.hdr, SIP_HDR_CONTENT_LENGTH);
 	free(m);
@@ -732,8 +733,7 @@ static void test_baddn_display_name(void **state)
 	memcpy(buf, raw.p, raw.len);
 	memcpy(buf + raw.len, "\r\n", 2);
 	g = guard_bytes(buf, raw.len + 2);
-	assert_int_equal(sip_msg_scan(m, g.p, g.len, 0, NULL, &err),
-			 -EBADMSG);
+	assert_int_equal(sip_msg_scan(m, g.p, g.len, 0, NULL, &err), -EBADMSG);
 	assert_int_equal(err.status, 400);
 	assert_int_equal(err.hdr, SIP_HDR_FROM);
 	free(buf);

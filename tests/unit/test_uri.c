@@ -161,11 +161,10 @@ static void test_param_fields(void **state)
 
 	(void)state;
 	/* RFC 4475 esc01 Contact: ";%6C%72" is "lr". */
-	assert_int_equal(
-		parse(&g, &u,
-		      "sip:cal%6Cer@host5.example.net;%6C%72;"
-		      "n%61me=v%61lue%25%34%31"),
-		0);
+	assert_int_equal(parse(&g, &u,
+			       "sip:cal%6Cer@host5.example.net;%6C%72;"
+			       "n%61me=v%61lue%25%34%31"),
+			 0);
 	assert_sv(u.user, "cal%6Cer");
 	assert_true(u.lr);
 	assert_sv(u.params, ";%6C%72;n%61me=v%61lue%25%34%31");
@@ -274,17 +273,16 @@ static void test_rfc5118_files(void **state)
 		const char *file, *host;
 		int port;
 	} cases[] = {
-		{ "rfc5118/ipv6-good.dat", "2001:db8::10", -1 },
-		{ "rfc5118/port-ambiguous.dat", "2001:db8::10:5070", -1 },
-		{ "rfc5118/port-unambiguous.dat", "2001:db8::10", 5070 },
-		{ "rfc5118/ipv6-bug-abnf-3-colons.dat", "2001:db8:::192.0.2.1",
-		  -1 },
-		{ "rfc5118/ipv6-correct-abnf-2-colons.dat",
-		  "2001:db8::192.0.2.1", -1 },
-		{ "rfc5118/ipv6-in-sdp.dat", "2001:db8::10", -1 },
-		{ "rfc5118/via-received-param-no-delim.dat", "2001:db8::10",
-		  -1 },
-		{ "rfc5118/mult-ip-in-header.dat", "host.example.net", -1 },
+		{"rfc5118/ipv6-good.dat", "2001:db8::10", -1},
+		{"rfc5118/port-ambiguous.dat", "2001:db8::10:5070", -1},
+		{"rfc5118/port-unambiguous.dat", "2001:db8::10", 5070},
+		{"rfc5118/ipv6-bug-abnf-3-colons.dat", "2001:db8:::192.0.2.1",
+		 -1},
+		{"rfc5118/ipv6-correct-abnf-2-colons.dat",
+		 "2001:db8::192.0.2.1", -1},
+		{"rfc5118/ipv6-in-sdp.dat", "2001:db8::10", -1},
+		{"rfc5118/via-received-param-no-delim.dat", "2001:db8::10", -1},
+		{"rfc5118/mult-ip-in-header.dat", "host.example.net", -1},
 	};
 	struct guarded g;
 	struct sip_uri u;
@@ -379,8 +377,9 @@ static void test_escapes(void **state)
 
 	(void)state;
 	/* RFC 4475 esc01: decoded once, "sips:user@example.com". */
-	assert_int_equal(parse(&g, &u, "sip:sips%3Auser%40example.com@"
-				       "example.net"),
+	assert_int_equal(parse(&g, &u,
+			       "sip:sips%3Auser%40example.com@"
+			       "example.net"),
 			 0);
 	assert_int_equal(sip_unescape(buf, sizeof(buf), u.user), 21);
 	assert_memory_equal(buf, "sips:user@example.com", 21);
@@ -420,8 +419,8 @@ static void test_escapes(void **state)
 	assert_int_equal(sip_unescape(NULL, 0, SV_NULL), 0);
 
 	/* Broken escapes, at the very end of the input too. */
-	static const char *const bad[] = { "%", "a%", "a%4", "%G1", "%1G",
-					   "%%41", "abc%4" };
+	static const char *const bad[] = {"%",	 "a%",	 "a%4",	 "%G1",
+					  "%1G", "%%41", "abc%4"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		in = guard_str(bad[i]);
 		assert_int_equal(sip_unescape(buf, sizeof(buf), guard_sv(&in)),

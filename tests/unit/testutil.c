@@ -9,7 +9,7 @@
 
 struct guarded guard_bytes(const void *bytes, size_t len)
 {
-	struct guarded g = { 0 };
+	struct guarded g = {0};
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
 	size_t data_pages = (len + page - 1) / page;
 	char *m;
@@ -67,7 +67,8 @@ struct guarded guard_testdata(const char *rel, int lf_to_crlf)
 		abort();
 	fclose(f);
 	for (long i = 0; i < n; i++) {
-		if (lf_to_crlf && raw[i] == '\n' && (i == 0 || raw[i - 1] != '\r'))
+		if (lf_to_crlf && raw[i] == '\n' &&
+		    (i == 0 || raw[i - 1] != '\r'))
 			out[olen++] = '\r';
 		out[olen++] = raw[i];
 	}
