@@ -10,25 +10,8 @@
  */
 #include <errno.h>
 
+#include "sip/lex.h"
 #include "sip/sip.h"
-
-/* §25.1 token = 1*( alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" /
- * "`" / "'" / "~" ) */
-static bool is_token_char(char c)
-{
-	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9'))
-		return true;
-	return c != '\0' && strchr("-.!%*_+`'~", c) != NULL;
-}
-
-static bool all_token(struct sv s)
-{
-	for (size_t i = 0; i < s.len; i++)
-		if (!is_token_char(s.p[i]))
-			return false;
-	return s.len > 0;
-}
 
 /* gen-value = token / host / quoted-string (§25.1); host adds ':' and the
  * brackets of an IPv6 reference to the token characters. */
@@ -37,41 +20,10 @@ static bool gen_value_ok(struct sv v)
 	if (v.len >= 2 && v.p[0] == '"')
 		return v.p[v.len - 1] == '"'; /* sip_param_next checked it */
 	for (size_t i = 0; i < v.len; i++)
-		if (!is_token_char(v.p[i]) && v.p[i] != ':' && v.p[i] != '[' &&
-		    v.p[i] != ']')
+		if (!lex_is(v.p[i], LEX_TOKEN) && v.p[i] != ':' &&
+		    v.p[i] != '[' && v.p[i] != ']')
 			return false;
 	return v.len > 0;
-}
-
-static const char *skip_lws(const char *p, const char *e)
-{
-	while (p < e && sv_is_lws(*p))
-		p++;
-	return p;
-}
-
-/* End of the quoted-string starting at p (*p == '"'), or NULL if it is
- * unterminated or holds a raw control character.  §25.1:
- *   quoted-string = SWS DQUOTE *(qdtext / quoted-pair ) DQUOTE
- *   quoted-pair   = "\" (%x00-09 / %x0B-0C / %x0E-7F)
- * so a backslash may carry NUL, BEL or DEL (RFC 4475 intmeth), but not a
- * CR or LF.  CR and LF appear raw only as part of folded LWS. */
-static const char *quoted_end(const char *p, const char *e)
-{
-	for (p++; p < e; p++) {
-		unsigned char c = (unsigned char)*p;
-
-		if (c == '\\') {
-			if (e - p < 2 || p[1] == '\r' || p[1] == '\n')
-				return NULL;
-			p++;
-		} else if (c == '"') {
-			return p + 1;
-		} else if ((c < 0x20 && !sv_is_lws((char)c)) || c == 0x7f) {
-			return NULL;
-		}
-	}
-	return NULL;
 }
 
 /* The URI must at least start with "scheme:" (§25.1 scheme = ALPHA
@@ -103,11 +55,11 @@ static int parse_params(struct sip_addr *out, struct sv params)
 	int rc;
 
 	while ((rc = sip_param_next(&rest, &name, &value, &has_value)) == 1) {
-		if (!all_token(name) || (has_value && !gen_value_ok(value)))
+		if (!lex_is_token(name) || (has_value && !gen_value_ok(value)))
 			return -EBADMSG;
 		if (!sv_casecmp_eq(name, SV("tag")))
 			continue;
-		if (!has_value || !all_token(value))
+		if (!has_value || !lex_is_token(value))
 			return -EBADMSG;
 		if (out->tag.p == NULL)
 			out->tag = value;
@@ -129,12 +81,12 @@ int sip_addr_parse(struct sip_addr *out, struct sv in)
 	if (*p == '"') {
 		/* quoted-string display name, then LAQUOT = SWS "<". */
 		b = p;
-		p = quoted_end(p, e);
+		p = lex_quoted_end(p, e);
 		if (!p)
 			return -EBADMSG; /* RFC 4475 quotbal */
 		out->display = sv_span(b, p);
 		out->display_quoted = true;
-		p = skip_lws(p, e);
+		p = lex_skip_lws(p, e);
 		if (p == e || *p != '<')
 			return -EBADMSG;
 	} else {
@@ -142,7 +94,7 @@ int sip_addr_parse(struct sip_addr *out, struct sv in)
 		 * lwsdisp).  Anything else means there is no display name:
 		 * the value is an addr-spec. */
 		b = p;
-		while (p < e && (is_token_char(*p) || sv_is_lws(*p)))
+		while (p < e && lex_is(*p, LEX_TOKEN | LEX_LWS))
 			p++;
 		if (p < e && *p == '<') {
 			out->display = sv_rtrim(sv_span(b, p));
@@ -179,7 +131,7 @@ int sip_addr_parse(struct sip_addr *out, struct sv in)
 		return -EBADMSG;
 
 	/* Header parameters start at the first ';' after the URI or '>'. */
-	p = skip_lws(p, e);
+	p = lex_skip_lws(p, e);
 	if (p == e)
 		return 0;
 	if (*p != ';')

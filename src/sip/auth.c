@@ -15,45 +15,8 @@
  */
 #include <errno.h>
 
+#include "sip/lex.h"
 #include "sip/sip.h"
-
-/* RFC 3261 §25.1 token characters. */
-static bool is_token_char(char ch)
-{
-	unsigned char c = (unsigned char)ch;
-
-	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9'))
-		return true;
-	switch (c) {
-	case '-':
-	case '.':
-	case '!':
-	case '%':
-	case '*':
-	case '_':
-	case '+':
-	case '`':
-	case '\'':
-	case '~':
-		return true;
-	}
-	return false;
-}
-
-static const char *skip_lws(const char *p, const char *e)
-{
-	while (p < e && sv_is_lws(*p))
-		p++;
-	return p;
-}
-
-static const char *skip_token(const char *p, const char *e)
-{
-	while (p < e && is_token_char(*p))
-		p++;
-	return p;
-}
 
 /* RFC 7235 §2.1: token68 = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" /
  * "/" ) *"=".  True if all of s is one. */
@@ -113,14 +76,14 @@ static int auth_param(const char **pp, const char *e, struct sv *name,
 {
 	const char *p = *pp, *b = p;
 
-	p = skip_token(p, e);
+	p = lex_skip(p, e, LEX_TOKEN);
 	if (p == b)
 		return -EBADMSG; /* no name */
 	*name = sv_span(b, p);
-	p = skip_lws(p, e);
+	p = lex_skip_lws(p, e);
 	if (p == e || *p != '=')
 		return -EBADMSG; /* EQUAL = SWS "=" SWS */
-	p = skip_lws(p + 1, e);
+	p = lex_skip_lws(p + 1, e);
 	if (p < e && *p == '"') {
 		b = ++p;
 		for (;;) {
@@ -139,7 +102,7 @@ static int auth_param(const char **pp, const char *e, struct sv *name,
 		p++;
 	} else {
 		b = p;
-		p = skip_token(p, e);
+		p = lex_skip(p, e, LEX_TOKEN);
 		if (p == b)
 			return -EBADMSG; /* empty or non-token value */
 		*value = sv_span(b, p);
@@ -161,11 +124,11 @@ int sip_auth_parse(struct sip_auth *out, struct sv value)
 
 	/* auth-scheme = token, then LWS before the first parameter. */
 	b = p;
-	p = skip_token(p, e);
+	p = lex_skip(p, e, LEX_TOKEN);
 	out->scheme = sv_span(b, p);
 	if (out->scheme.len == 0 || (p < e && !sv_is_lws(*p)))
 		return -EBADMSG;
-	p = skip_lws(p, e);
+	p = lex_skip_lws(p, e);
 	out->params = sv_span(p, e);
 
 	/* A scheme other than Digest may carry one token68 instead of
@@ -184,7 +147,7 @@ int sip_auth_parse(struct sip_auth *out, struct sv value)
 			*field = val; /* the first occurrence wins */
 		/* COMMA = SWS "," SWS.  Empty list elements are tolerated
 		 * (RFC 7230 §7 #rule), so are trailing ones. */
-		p = skip_lws(p, e);
+		p = lex_skip_lws(p, e);
 		if (p < e && *p != ',')
 			return -EBADMSG;
 		while (p < e && (*p == ',' || sv_is_lws(*p)))

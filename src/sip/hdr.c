@@ -11,6 +11,8 @@
  * "x | 0x20" lower-cases an ASCII letter and never turns a non-letter into
  * one, so it is a safe candidate selector; the final compare does the rest.
  */
+#include <string.h>
+
 #include "sip/sip.h"
 
 /* Long names as registered with IANA ("Session Initiation Protocol (SIP)
@@ -81,6 +83,38 @@ static const struct sv hdr_names[SIP_HDR__COUNT] = {
 };
 
 /* Compact forms (RFC 3261 §7.3.3 and the extensions' RFCs). */
+/* Case-insensitive equality of a name with a canonical name made only of
+ * letters, digits and '-', eight bytes at a time.  OR-ing 0x20 folds
+ * letters and leaves digits and '-' alone; the only other bytes it maps
+ * onto those are control bytes (0x0d -> '-', 0x10-0x19 -> digits), so a
+ * word holding a byte below 0x20 is refused first.  Same answer as
+ * sv_casecmp_eq() for such names, at a fraction of the cost: this runs for
+ * every header line. */
+static bool name_eq(struct sv in, struct sv canon)
+{
+	const uint64_t fold = 0x2020202020202020ull;
+	const uint64_t high = 0x8080808080808080ull;
+	size_t i = 0;
+	uint64_t a, b;
+
+	if (in.len != canon.len)
+		return false;
+	for (; i + 8 <= in.len; i += 8) {
+		memcpy(&a, in.p + i, 8);
+		memcpy(&b, canon.p + i, 8);
+		if (((a - fold) & ~a & high) || ((a | fold) != (b | fold)))
+			return false;
+	}
+	for (; i < in.len; i++) {
+		unsigned char c = (unsigned char)in.p[i];
+
+		if (c < 0x20 ||
+		    (c | 0x20) != ((unsigned char)canon.p[i] | 0x20))
+			return false;
+	}
+	return true;
+}
+
 static enum sip_hdr_id compact(char c)
 {
 	switch (c | 0x20) {
@@ -414,7 +448,7 @@ enum sip_hdr_id sip_hdr_lookup(struct sv name)
 		return SIP_HDR_NONE;
 	}
 	/* The switch only picked a candidate: confirm the whole name. */
-	return id != SIP_HDR_NONE && sv_casecmp_eq(name, hdr_names[id])
+	return id != SIP_HDR_NONE && name_eq(name, hdr_names[id])
 		       ? id
 		       : SIP_HDR_NONE;
 }

@@ -5,43 +5,22 @@
  */
 #include <errno.h>
 
+#include "sip/lex.h"
 #include "sip/sip.h"
-
-static const char *skip_lws(const char *p, const char *e)
-{
-	while (p < e && sv_is_lws(*p))
-		p++;
-	return p;
-}
-
-/* End of a quoted-string starting at p (p points at '"'); NULL if
- * unterminated.  quoted-pair (backslash + any octet) is honoured. */
-static const char *quoted_end(const char *p, const char *e)
-{
-	for (p++; p < e; p++) {
-		if (*p == '\\') {
-			p++;
-			continue;
-		}
-		if (*p == '"')
-			return p + 1;
-	}
-	return NULL;
-}
 
 int sip_param_next(struct sv *rest, struct sv *name, struct sv *value,
 		   bool *has_value)
 {
 	const char *p = rest->p, *e = rest->p + rest->len, *b;
 
-	p = skip_lws(p, e);
+	p = lex_skip_lws(p, e);
 	if (p == e) {
 		*rest = sv_span(e, e);
 		return 0;
 	}
 	if (*p != ';')
 		return -EBADMSG;
-	p = skip_lws(p + 1, e);
+	p = lex_skip_lws(p + 1, e);
 	b = p;
 	while (p < e && *p != '=' && *p != ';' && !sv_is_lws(*p))
 		p++;
@@ -50,12 +29,12 @@ int sip_param_next(struct sv *rest, struct sv *name, struct sv *value,
 	*name = sv_span(b, p);
 	*value = sv_span(p, p);
 	*has_value = false;
-	p = skip_lws(p, e);
+	p = lex_skip_lws(p, e);
 	if (p < e && *p == '=') {
-		p = skip_lws(p + 1, e);
+		p = lex_skip_lws(p + 1, e);
 		b = p;
 		if (p < e && *p == '"') {
-			p = quoted_end(p, e);
+			p = lex_quoted_end(p, e);
 			if (!p)
 				return -EBADMSG;
 		} else {
@@ -65,7 +44,7 @@ int sip_param_next(struct sv *rest, struct sv *name, struct sv *value,
 		*value = sv_span(b, p);
 		*has_value = true;
 	}
-	p = skip_lws(p, e);
+	p = lex_skip_lws(p, e);
 	if (p < e && *p != ';')
 		return -EBADMSG; /* junk after a parameter */
 	*rest = sv_span(p, e);
@@ -92,7 +71,7 @@ int sip_list_next(struct sv *rest, struct sv *item)
 	const char *p = rest->p, *e = rest->p + rest->len, *b;
 	int angle = 0;
 
-	p = skip_lws(p, e);
+	p = lex_skip_lws(p, e);
 	if (p == e) {
 		*rest = sv_span(e, e);
 		return 0;
@@ -100,7 +79,7 @@ int sip_list_next(struct sv *rest, struct sv *item)
 	b = p;
 	while (p < e) {
 		if (*p == '"') {
-			p = quoted_end(p, e);
+			p = lex_quoted_end(p, e);
 			if (!p)
 				return -EBADMSG;
 			continue;
@@ -120,7 +99,7 @@ int sip_list_next(struct sv *rest, struct sv *item)
 		return -EBADMSG; /* ",," or a leading ',' */
 	if (p < e) {
 		/* Skip the comma; a trailing comma is an empty element. */
-		p = skip_lws(p + 1, e);
+		p = lex_skip_lws(p + 1, e);
 		if (p == e)
 			return -EBADMSG;
 	}

@@ -1,32 +1,8 @@
 /* scalar.c - CSeq and the delta-seconds style unsigned values. */
 #include <errno.h>
 
+#include "sip/lex.h"
 #include "sip/sip.h"
-
-/* RFC 3261 §25.1: token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" /
- * "+" / "`" / "'" / "~"). */
-static bool is_token_char(char ch)
-{
-	unsigned char c = (unsigned char)ch;
-
-	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9'))
-		return true;
-	switch (c) {
-	case '-':
-	case '.':
-	case '!':
-	case '%':
-	case '*':
-	case '_':
-	case '+':
-	case '`':
-	case '\'':
-	case '~':
-		return true;
-	}
-	return false;
-}
 
 /* CSeq = "CSeq" HCOLON 1*DIGIT LWS Method (§20.16).  The number must be
  * expressible as a 32-bit unsigned integer (§8.1.1.5); RFC 4475 §3.1.2.4
@@ -52,7 +28,7 @@ int sip_cseq_parse(struct sip_cseq *out, struct sv value)
 	while (p < e && sv_is_lws(*p))
 		p++;
 	b = p;
-	while (p < e && is_token_char(*p))
+	while (p < e && lex_is(*p, LEX_TOKEN))
 		p++;
 	/* Method = token, and nothing may follow it (value is trimmed). */
 	if (p == b || p != e)

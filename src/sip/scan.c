@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 
+#include "sip/lex.h"
 #include "sip/sip.h"
 
 const struct sip_limits sip_limits_default = {
@@ -16,41 +17,19 @@ const struct sip_limits sip_limits_default = {
 	.max_line = 8192,
 };
 
-/* token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" /
- * "'" / "~")   (RFC 3261 §25.1) */
-static const uint8_t token_char[256] = {
-	['!'] = 1, ['%'] = 1, ['\''] = 1, ['*'] = 1, ['+'] = 1, ['-'] = 1,
-	['.'] = 1, ['_'] = 1, ['`'] = 1,  ['~'] = 1, ['0'] = 1, ['1'] = 1,
-	['2'] = 1, ['3'] = 1, ['4'] = 1,  ['5'] = 1, ['6'] = 1, ['7'] = 1,
-	['8'] = 1, ['9'] = 1, ['A'] = 1,  ['B'] = 1, ['C'] = 1, ['D'] = 1,
-	['E'] = 1, ['F'] = 1, ['G'] = 1,  ['H'] = 1, ['I'] = 1, ['J'] = 1,
-	['K'] = 1, ['L'] = 1, ['M'] = 1,  ['N'] = 1, ['O'] = 1, ['P'] = 1,
-	['Q'] = 1, ['R'] = 1, ['S'] = 1,  ['T'] = 1, ['U'] = 1, ['V'] = 1,
-	['W'] = 1, ['X'] = 1, ['Y'] = 1,  ['Z'] = 1, ['a'] = 1, ['b'] = 1,
-	['c'] = 1, ['d'] = 1, ['e'] = 1,  ['f'] = 1, ['g'] = 1, ['h'] = 1,
-	['i'] = 1, ['j'] = 1, ['k'] = 1,  ['l'] = 1, ['m'] = 1, ['n'] = 1,
-	['o'] = 1, ['p'] = 1, ['q'] = 1,  ['r'] = 1, ['s'] = 1, ['t'] = 1,
-	['u'] = 1, ['v'] = 1, ['w'] = 1,  ['x'] = 1, ['y'] = 1, ['z'] = 1,
-};
-
 static bool is_token(struct sv s)
 {
-	if (s.len == 0)
-		return false;
-	for (size_t i = 0; i < s.len; i++)
-		if (!token_char[(unsigned char)s.p[i]])
-			return false;
-	return true;
+	return lex_is_token(s);
 }
 
 static bool is_alpha(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+	return lex_is(c, LEX_ALPHA);
 }
 
 static bool is_digit(char c)
 {
-	return c >= '0' && c <= '9';
+	return lex_digit(c);
 }
 
 /* Scan state shared by the helpers below. */
@@ -208,7 +187,7 @@ static int add_header(struct scan *s, const char *p, const char *le,
 
 	/* header-name HCOLON, in one pass: a token, optional SP/HTAB (RFC
 	 * 4475 wsinv has "TO :"), then the colon. */
-	while (q < le && token_char[(unsigned char)*q])
+	while (q < le && lex_is(*q, LEX_TOKEN))
 		q++;
 	name = sv_span(p, q);
 	while (q < le && (*q == ' ' || *q == '\t'))

@@ -8,58 +8,24 @@
 #include <errno.h>
 #include <limits.h>
 
+#include "sip/lex.h"
 #include "sip/sip.h"
 #include "sip/uri_int.h"
 
 static bool is_alpha(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static bool is_digit(char c)
-{
-	return c >= '0' && c <= '9';
+	return lex_is(c, LEX_ALPHA);
 }
 
 static bool is_alnum(char c)
 {
-	return is_alpha(c) || is_digit(c);
+	return lex_is(c, LEX_ALPHA | LEX_DIGIT);
 }
 
-/* §25.1 unreserved = alphanum / mark;
- * mark = "-" / "_" / "." / "!" / "~" / "*" / "'" / "(" / ")" */
-static bool is_unreserved(char c)
-{
-	switch (c) {
-	case '-':
-	case '_':
-	case '.':
-	case '!':
-	case '~':
-	case '*':
-	case '\'':
-	case '(':
-	case ')':
-		return true;
-	default:
-		return is_alnum(c);
-	}
-}
-
-static bool in_set(char c, const char *set)
-{
-	return c != '\0' && strchr(set, c) != NULL;
-}
-
-/* Character sets of §25.1, beyond unreserved and escaped. */
-#define USER_UNRESERVED	 "&=+$,;?/" /* user */
-#define PASSWORD_CHARS	 "&=+$,"    /* password */
-#define PARAM_UNRESERVED "[]/:&+$"  /* pname, pvalue */
-#define HNV_UNRESERVED	 "[]/?:+$"  /* hname, hvalue */
-
-/* Length of the longest prefix of [p, e) made of unreserved characters,
- * escapes and characters of extra.  Stops at a broken escape. */
-static size_t span_chars(const char *p, const char *e, const char *extra)
+/* Length of the longest prefix of [p, e) made of escapes and characters of
+ * class cls (a §25.1 set that includes unreserved, see lex.h).  Stops at a
+ * broken escape. */
+static size_t span_chars(const char *p, const char *e, unsigned cls)
 {
 	const char *b = p;
 
@@ -68,7 +34,7 @@ static size_t span_chars(const char *p, const char *e, const char *extra)
 			if (!uri_is_escape(p, (size_t)(e - p)))
 				break;
 			p += 3;
-		} else if (is_unreserved(*p) || in_set(*p, extra)) {
+		} else if (lex_is(*p, cls)) {
 			p++;
 		} else {
 			break;
@@ -77,10 +43,10 @@ static size_t span_chars(const char *p, const char *e, const char *extra)
 	return (size_t)(p - b);
 }
 
-/* True if all of s consists of unreserved, escaped and extra characters. */
-static bool all_chars(struct sv s, const char *extra)
+/* True if all of s consists of escapes and characters of cls. */
+static bool all_chars(struct sv s, unsigned cls)
 {
-	return span_chars(s.p, s.p + s.len, extra) == s.len;
+	return span_chars(s.p, s.p + s.len, cls) == s.len;
 }
 
 /* §25.1 uri-parameters = *( ";" uri-parameter );
@@ -96,13 +62,13 @@ static int check_params(struct sv s)
 		if (*p != ';')
 			return -EBADMSG;
 		p++;
-		n = span_chars(p, e, PARAM_UNRESERVED);
+		n = span_chars(p, e, LEX_PARAM);
 		if (n == 0)
 			return -EBADMSG; /* ";;" or a trailing ';' */
 		p += n;
 		if (p < e && *p == '=') {
 			p++;
-			n = span_chars(p, e, PARAM_UNRESERVED);
+			n = span_chars(p, e, LEX_PARAM);
 			if (n == 0)
 				return -EBADMSG;
 			p += n;
@@ -121,14 +87,14 @@ static int check_headers(struct sv s)
 	size_t n;
 
 	for (;;) {
-		n = span_chars(p, e, HNV_UNRESERVED);
+		n = span_chars(p, e, LEX_HNV);
 		if (n == 0)
 			return -EBADMSG;
 		p += n;
 		if (p == e || *p != '=')
 			return -EBADMSG;
 		p++;
-		p += span_chars(p, e, HNV_UNRESERVED);
+		p += span_chars(p, e, LEX_HNV);
 		if (p == e)
 			return 0;
 		if (*p != '&')
@@ -206,7 +172,7 @@ static const char *parse_hostport(struct sip_uri *u, const char *p,
 	} else {
 		/* hostname / IPv4address: alphanum, '-' and '.'. */
 		b = p;
-		while (p < e && (is_alnum(*p) || *p == '-' || *p == '.'))
+		while (p < e && lex_is(*p, LEX_HOST))
 			p++;
 		if (p == b)
 			return NULL;
@@ -215,7 +181,7 @@ static const char *parse_hostport(struct sip_uri *u, const char *p,
 	if (p < e && *p == ':') {
 		/* port = 1*DIGIT, and it has to fit the 16 bits of a port. */
 		b = ++p;
-		while (p < e && is_digit(*p))
+		while (p < e && lex_digit(*p))
 			p++;
 		if (sv_to_u64(sv_span(b, p), 65535, &port) != 0)
 			return NULL;
@@ -239,11 +205,11 @@ static int parse_sip(struct sip_uri *u, const char *p, const char *e)
 	if (at) {
 		colon = memchr(p, ':', (size_t)(at - p));
 		u->user = sv_span(p, colon ? colon : at);
-		if (u->user.len == 0 || !all_chars(u->user, USER_UNRESERVED))
+		if (u->user.len == 0 || !all_chars(u->user, LEX_USER))
 			return -EBADMSG;
 		if (colon) {
 			u->password = sv_span(colon + 1, at);
-			if (!all_chars(u->password, PASSWORD_CHARS))
+			if (!all_chars(u->password, LEX_PASSWORD))
 				return -EBADMSG;
 		}
 		p = at + 1;
@@ -286,8 +252,8 @@ static int parse_tel(struct sip_uri *u, const char *p, const char *e)
 
 	u->user = sv_span(p, ne);
 	for (q = global ? p + 1 : p; q < ne; q++) {
-		if (is_digit(*q) || (!global && (uri_hexval(*q) >= 0 ||
-						 *q == '*' || *q == '#')))
+		if (lex_digit(*q) || (!global && (uri_hexval(*q) >= 0 ||
+						  *q == '*' || *q == '#')))
 			digit = true;
 		else if (!is_visual_sep(*q))
 			return -EBADMSG;

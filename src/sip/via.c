@@ -11,68 +11,8 @@
  */
 #include <errno.h>
 
+#include "sip/lex.h"
 #include "sip/sip.h"
-
-/* RFC 3261 §25.1: token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" /
- * "+" / "`" / "'" / "~"). */
-static bool is_token_char(char ch)
-{
-	unsigned char c = (unsigned char)ch;
-
-	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9'))
-		return true;
-	switch (c) {
-	case '-':
-	case '.':
-	case '!':
-	case '%':
-	case '*':
-	case '_':
-	case '+':
-	case '`':
-	case '\'':
-	case '~':
-		return true;
-	}
-	return false;
-}
-
-static bool is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static bool is_hex(char c)
-{
-	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-/* hostname chars (§25.1: alphanum, '-', '.'); IPv4address is a subset. */
-static bool is_host_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       is_digit(c) || c == '-' || c == '.';
-}
-
-static const char *skip_lws(const char *p, const char *e)
-{
-	while (p < e && sv_is_lws(*p))
-		p++;
-	return p;
-}
-
-static const char *skip_token(const char *p, const char *e)
-{
-	while (p < e && is_token_char(*p))
-		p++;
-	return p;
-}
-
-static bool is_token(struct sv s)
-{
-	return s.len > 0 && skip_token(s.p, sv_end(s)) == sv_end(s);
-}
 
 /* A lenient IPv6 check: hex digits, ':' and '.' (for a trailing IPv4 part),
  * at least two colons, at most 45 characters (INET6_ADDRSTRLEN - 1).  Three
@@ -87,7 +27,7 @@ static bool ipv6_ok(struct sv s)
 	for (size_t i = 0; i < s.len; i++) {
 		if (s.p[i] == ':')
 			colons++;
-		else if (!is_hex(s.p[i]) && s.p[i] != '.')
+		else if (!lex_is(s.p[i], LEX_HEX) && s.p[i] != '.')
 			return false;
 	}
 	return colons >= 2;
@@ -119,7 +59,7 @@ static int received_parse(struct sv v, struct sv *out)
 		return -EBADMSG;
 	} else {
 		for (size_t i = 0; i < v.len; i++)
-			if (!is_host_char(v.p[i]) && v.p[i] != ':')
+			if (!lex_is(v.p[i], LEX_HOST) && v.p[i] != ':')
 				return -EBADMSG;
 	}
 	*out = v;
@@ -134,7 +74,7 @@ static int via_param(struct sip_via *out, struct sv name, struct sv value,
 		     bool has_value)
 {
 	if (sv_casecmp_eq(name, SV("branch"))) {
-		if (!has_value || !is_token(value))
+		if (!has_value || !lex_is_token(value))
 			return -EBADMSG;
 		if (out->branch.len == 0)
 			out->branch = value;
@@ -193,18 +133,18 @@ static int sent_by_parse(struct sip_via *out, const char **pp, const char *e)
 		p++;
 	} else {
 		b = p;
-		while (p < e && is_host_char(*p))
+		while (p < e && lex_is(*p, LEX_HOST))
 			p++;
 		if (p == b)
 			return -EBADMSG; /* empty host */
 		out->host = sv_span(b, p);
 	}
 	/* COLON = SWS ":" SWS */
-	b = skip_lws(p, e);
+	b = lex_skip_lws(p, e);
 	if (b < e && *b == ':') {
-		p = skip_lws(b + 1, e);
+		p = lex_skip_lws(b + 1, e);
 		b = p;
-		while (p < e && is_digit(*p))
+		while (p < e && lex_digit(*p))
 			p++;
 		if (port_parse(sv_span(b, p), &out->port) != 0)
 			return -EBADMSG;
@@ -231,21 +171,21 @@ int sip_via_parse(struct sip_via *out, struct sv value)
 
 	/* sent-protocol: three tokens separated by SLASH (SWS "/" SWS). */
 	b = p;
-	p = skip_token(p, e);
+	p = lex_skip(p, e, LEX_TOKEN);
 	out->protocol = sv_span(b, p);
-	p = skip_lws(p, e);
+	p = lex_skip_lws(p, e);
 	if (out->protocol.len == 0 || p == e || *p != '/')
 		return -EBADMSG;
-	p = skip_lws(p + 1, e);
+	p = lex_skip_lws(p + 1, e);
 	b = p;
-	p = skip_token(p, e);
+	p = lex_skip(p, e, LEX_TOKEN);
 	out->version = sv_span(b, p);
-	p = skip_lws(p, e);
+	p = lex_skip_lws(p, e);
 	if (out->version.len == 0 || p == e || *p != '/')
 		return -EBADMSG;
-	p = skip_lws(p + 1, e);
+	p = lex_skip_lws(p + 1, e);
 	b = p;
-	p = skip_token(p, e);
+	p = lex_skip(p, e, LEX_TOKEN);
 	out->transport = sv_span(b, p);
 	if (out->transport.len == 0)
 		return -EBADMSG; /* missing transport */
@@ -253,14 +193,14 @@ int sip_via_parse(struct sip_via *out, struct sv value)
 	/* LWS between sent-protocol and sent-by is mandatory. */
 	if (p == e || !sv_is_lws(*p))
 		return -EBADMSG;
-	p = skip_lws(p, e);
+	p = lex_skip_lws(p, e);
 	rc = sent_by_parse(out, &p, e);
 	if (rc != 0)
 		return rc;
 
 	/* *( SEMI via-params ): anything else after sent-by is junk. */
 	rest = sv_span(p, e);
-	b = skip_lws(p, e);
+	b = lex_skip_lws(p, e);
 	out->params = sv_span(b, e);
 	if (out->params.len != 0 && *b != ';')
 		return -EBADMSG;

@@ -543,7 +543,6 @@ static void test_bad(void **state)
 		"sip:user@host?a=<b>",
 		"sip:a@b@c",
 		"sip:a\"b@c",
-		"sip:a@b_c",
 		"sip:a@b/c",
 		"sip:a@b;;lr",
 		"sip:a@b;=x",
@@ -596,6 +595,9 @@ static void test_good(void **state)
 		"sip:+12125551212@gw.example.com;user=phone",
 		"sip:alice;day=tuesday@atlanta.com",
 		"sip:host:00000000000000000000001",
+		/* '_' is not a §25.1 hostname character, but real networks
+		 * use it (container and SRV-style names): tolerated. */
+		"sip:a@b_c",
 	};
 
 	(void)state;
