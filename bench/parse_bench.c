@@ -82,17 +82,13 @@ static double cpu_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void run(const char *name, const char *hdrs, const char *body,
-		double secs)
+/* Messages per second over one round of about secs CPU-seconds. */
+static double round_rate(const char *name, const char *text, size_t len,
+			 double secs, size_t *sink)
 {
-	static char text[4096];
-	size_t len = (size_t)snprintf(text, sizeof(text),
-				      "%sContent-Length: %zu\r\n\r\n%s", hdrs,
-				      strlen(body), body);
 	static struct sip_msg m;
 	unsigned long n = 0, batch = 10000;
 	double t0 = cpu_now(), t;
-	size_t sink = 0;
 
 	do {
 		for (unsigned long i = 0; i < batch; i++) {
@@ -100,20 +96,48 @@ static void run(const char *name, const char *hdrs, const char *body,
 				fprintf(stderr, "%s does not scan\n", name);
 				exit(1);
 			}
-			sink += m.via.branch.len + m.cseq.num;
+			*sink += m.via.branch.len + m.cseq.num;
 		}
 		n += batch;
 		t = cpu_now() - t0;
 	} while (t < secs);
-	printf("%-9s %5zu bytes  %6.2f M msg/s  %6.1f ns/msg  %5.2f GB/s  "
-	       "(%lu msgs, %.2f s cpu, check %zu)\n",
-	       name, len, (double)n / t / 1e6, t * 1e9 / (double)n,
-	       (double)n * (double)len / t / 1e9, n, t, sink % 10);
+	return (double)n / t;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* ROUNDS rounds; the best and the median are printed (the machine is a
+ * shared VM: the best round is the code, the median the neighbours). */
+#define ROUNDS 7
+
+static void run(const char *name, const char *hdrs, const char *body,
+		double secs)
+{
+	static char text[4096];
+	size_t len = (size_t)snprintf(text, sizeof(text),
+				      "%sContent-Length: %zu\r\n\r\n%s", hdrs,
+				      strlen(body), body);
+	double r[ROUNDS];
+	size_t sink = 0;
+
+	for (int i = 0; i < ROUNDS; i++)
+		r[i] = round_rate(name, text, len, secs / ROUNDS, &sink);
+	qsort(r, ROUNDS, sizeof(r[0]), cmp_double);
+	printf("%-9s %5zu bytes  best %5.2f M msg/s (%5.1f ns/msg, %4.2f GB/s)"
+	       "  median %5.2f M msg/s%s\n",
+	       name, len, r[ROUNDS - 1] / 1e6, 1e9 / r[ROUNDS - 1],
+	       r[ROUNDS - 1] * (double)len / 1e9, r[ROUNDS / 2] / 1e6,
+	       sink ? "" : " ");
 }
 
 int main(int argc, char **argv)
 {
-	double secs = argc > 1 ? atof(argv[1]) : 2.0;
+	double secs = argc > 1 ? atof(argv[1]) : 3.5;
 
 	run("INVITE", invite, invite_sdp, secs);
 	run("200 OK", ok200, ok200_sdp, secs);

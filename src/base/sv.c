@@ -3,27 +3,6 @@
 
 #include <errno.h>
 
-struct sv sv_ltrim(struct sv s)
-{
-	while (s.len && sv_is_lws(*s.p)) {
-		s.p++;
-		s.len--;
-	}
-	return s;
-}
-
-struct sv sv_rtrim(struct sv s)
-{
-	while (s.len && sv_is_lws(s.p[s.len - 1]))
-		s.len--;
-	return s;
-}
-
-struct sv sv_trim(struct sv s)
-{
-	return sv_rtrim(sv_ltrim(s));
-}
-
 size_t sv_find(struct sv s, char c)
 {
 	const char *hit = s.len ? memchr(s.p, c, s.len) : NULL;
@@ -42,10 +21,10 @@ int sv_to_u64(struct sv s, uint64_t max, uint64_t *out)
 
 		if (d > 9)
 			return -EINVAL;
-		/* Overflow check before the multiply. */
-		if (v > (max - d) / 10)
+		/* No division per digit: multiply with an overflow check. */
+		if (__builtin_mul_overflow(v, 10, &v) ||
+		    __builtin_add_overflow(v, d, &v) || v > max)
 			return -ERANGE;
-		v = v * 10 + d;
 	}
 	*out = v;
 	return 0;

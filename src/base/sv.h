@@ -86,9 +86,26 @@ static inline bool sv_is_lws(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-struct sv sv_trim(struct sv s);
-struct sv sv_ltrim(struct sv s);
-struct sv sv_rtrim(struct sv s);
+static inline struct sv sv_ltrim(struct sv s)
+{
+	while (s.len && sv_is_lws(*s.p)) {
+		s.p++;
+		s.len--;
+	}
+	return s;
+}
+
+static inline struct sv sv_rtrim(struct sv s)
+{
+	while (s.len && sv_is_lws(s.p[s.len - 1]))
+		s.len--;
+	return s;
+}
+
+static inline struct sv sv_trim(struct sv s)
+{
+	return sv_rtrim(sv_ltrim(s));
+}
 
 /* Find c in s; returns its index or s.len. */
 size_t sv_find(struct sv s, char c);

@@ -116,12 +116,8 @@ int sip_addr_parse(struct sip_addr *out, struct sv in)
 	if (p < e && *p == '<') {
 		/* No LWS inside the brackets (RFC 4475 badaspec). */
 		b = ++p;
-		while (p < e && *p != '>') {
-			if (sv_is_lws(*p) || *p == '<')
-				return -EBADMSG;
-			p++;
-		}
-		if (p == e)
+		p = lex_skip_not(p, e, LEX_ANGLE_END);
+		if (p == e || *p != '>')
 			return -EBADMSG;
 		out->uri = sv_span(b, p);
 		out->angle = true;

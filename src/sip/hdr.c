@@ -1,18 +1,14 @@
 /* hdr.c - header names <-> enum sip_hdr_id.
  *
- * sip_hdr_lookup() runs for every header line of every message, so it is a
- * switch on the length and the lower-cased first byte (and, where two names
- * still collide, one more byte) that picks at most one candidate, which a
- * full case-insensitive compare then confirms (header names are
- * case-insensitive, RFC 3261 §7.3.1).  The switch mirrors hdr_names[]: keep
- * the two in step when adding a header (tests/unit/test_hdr.c checks every
- * name, and every one-byte mutation of it, against a linear search).
- *
- * "x | 0x20" lower-cases an ASCII letter and never turns a non-letter into
- * one, so it is a safe candidate selector; the final compare does the rest.
+ * sip_hdr_lookup() runs for every header line of every message: a hash
+ * table picks a candidate and a full case-insensitive compare confirms it
+ * (header names are case-insensitive, RFC 3261 §7.3.1); single letters are
+ * the compact forms (§7.3.3).  tests/unit/test_hdr.c checks every name, and
+ * every one-byte mutation of it, against a linear search.
  */
 #include <string.h>
 
+#include "sip/hdr_hash.h"
 #include "sip/sip.h"
 
 /* Long names as registered with IANA ("Session Initiation Protocol (SIP)
@@ -84,28 +80,50 @@ static const struct sv hdr_names[SIP_HDR__COUNT] = {
 
 /* Compact forms (RFC 3261 §7.3.3 and the extensions' RFCs). */
 /* Case-insensitive equality of a name with a canonical name made only of
- * letters, digits and '-', eight bytes at a time.  OR-ing 0x20 folds
+ * letters, digits and '-', a machine word at a time.  OR-ing 0x20 folds
  * letters and leaves digits and '-' alone; the only other bytes it maps
  * onto those are control bytes (0x0d -> '-', 0x10-0x19 -> digits), so a
- * word holding a byte below 0x20 is refused first.  Same answer as
+ * word holding a byte below 0x20 is refused.  Same answer as
  * sv_casecmp_eq() for such names, at a fraction of the cost: this runs for
- * every header line. */
-static bool name_eq(struct sv in, struct sv canon)
+ * every header line.  Names of 4 bytes or more are compared as (possibly
+ * overlapping) 8- or 4-byte loads, never reading outside either view. */
+static bool word8_eq(const char *a, const char *b)
 {
 	const uint64_t fold = 0x2020202020202020ull;
-	const uint64_t high = 0x8080808080808080ull;
-	size_t i = 0;
-	uint64_t a, b;
+	uint64_t x, y;
 
-	if (in.len != canon.len)
+	memcpy(&x, a, 8);
+	memcpy(&y, b, 8);
+	return !((x - fold) & ~x & 0x8080808080808080ull) &&
+	       (x | fold) == (y | fold);
+}
+
+static bool word4_eq(const char *a, const char *b)
+{
+	const uint32_t fold = 0x20202020u;
+	uint32_t x, y;
+
+	memcpy(&x, a, 4);
+	memcpy(&y, b, 4);
+	return !((x - fold) & ~x & 0x80808080u) && (x | fold) == (y | fold);
+}
+
+static bool name_eq(struct sv in, struct sv canon)
+{
+	size_t n = in.len, i;
+
+	if (n != canon.len)
 		return false;
-	for (; i + 8 <= in.len; i += 8) {
-		memcpy(&a, in.p + i, 8);
-		memcpy(&b, canon.p + i, 8);
-		if (((a - fold) & ~a & high) || ((a | fold) != (b | fold)))
-			return false;
+	if (n >= 8) {
+		for (i = 0; i + 8 <= n; i += 8)
+			if (!word8_eq(in.p + i, canon.p + i))
+				return false;
+		return i == n || word8_eq(in.p + n - 8, canon.p + n - 8);
 	}
-	for (; i < in.len; i++) {
+	if (n >= 4)
+		return word4_eq(in.p, canon.p) &&
+		       word4_eq(in.p + n - 4, canon.p + n - 4);
+	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)in.p[i];
 
 		if (c < 0x20 ||
@@ -160,297 +178,57 @@ static enum sip_hdr_id compact(char c)
 	return SIP_HDR_NONE;
 }
 
+/* Long names live in an open-addressing table of HDR_SLOTS slots (62
+ * names: load under 1/4, so a lookup is one probe on average), keyed by a
+ * case-folded hash the scanner computes while it walks the name anyway.
+ * The table is filled from hdr_names[] before main() runs: it is never
+ * written afterwards, so threads only ever read it. */
+#define HDR_SLOTS 256
+static uint8_t hdr_slots[HDR_SLOTS];
+
+static unsigned slot_of(uint32_t h, size_t len)
+{
+	return (h ^ (h >> 8) ^ (uint32_t)len * 0x9e37u) & (HDR_SLOTS - 1);
+}
+
+static uint32_t hdr_hash(struct sv name)
+{
+	uint32_t h = 0;
+
+	for (size_t i = 0; i < name.len; i++)
+		h = sip_hdr_hash_step(h, name.p[i]);
+	return h;
+}
+
+__attribute__((constructor)) static void hdr_table_init(void)
+{
+	for (unsigned id = 1; id < SIP_HDR__COUNT; id++) {
+		unsigned i =
+			slot_of(hdr_hash(hdr_names[id]), hdr_names[id].len);
+
+		while (hdr_slots[i])
+			i = (i + 1) & (HDR_SLOTS - 1);
+		hdr_slots[i] = (uint8_t)id;
+	}
+}
+
+enum sip_hdr_id sip_hdr_lookup_hashed(struct sv name, uint32_t hash)
+{
+	unsigned i;
+
+	if (name.len < 2)
+		return name.len == 1 ? compact(name.p[0]) : SIP_HDR_NONE;
+	/* The hash only picks candidates: a full compare confirms. */
+	for (i = slot_of(hash, name.len); hdr_slots[i];
+	     i = (i + 1) & (HDR_SLOTS - 1))
+		if (name_eq(name, hdr_names[hdr_slots[i]]))
+			return (enum sip_hdr_id)hdr_slots[i];
+	return SIP_HDR_NONE;
+}
+
 enum sip_hdr_id sip_hdr_lookup(struct sv name)
 {
-	enum sip_hdr_id id = SIP_HDR_NONE;
-
-	switch (name.len) {
-	case 0:
-		return SIP_HDR_NONE;
-	case 1:
-		return compact(name.p[0]);
-	case 2:
-		id = SIP_HDR_TO;
-		break;
-	case 3:
-		id = SIP_HDR_VIA;
-		break;
-	case 4:
-		switch (name.p[0] | 0x20) {
-		case 'c':
-			id = SIP_HDR_CSEQ;
-			break;
-		case 'd':
-			id = SIP_HDR_DATE;
-			break;
-		case 'f':
-			id = SIP_HDR_FROM;
-			break;
-		case 'p':
-			id = SIP_HDR_PATH;
-			break;
-		case 'r':
-			switch (name.p[1] | 0x20) {
-			case 'a':
-				id = SIP_HDR_RACK;
-				break;
-			case 's':
-				id = SIP_HDR_RSEQ;
-				break;
-			}
-			break;
-		}
-		break;
-	case 5:
-		switch (name.p[0] | 0x20) {
-		case 'a':
-			id = SIP_HDR_ALLOW;
-			break;
-		case 'e':
-			id = SIP_HDR_EVENT;
-			break;
-		case 'r':
-			id = SIP_HDR_ROUTE;
-			break;
-		}
-		break;
-	case 6:
-		switch (name.p[0] | 0x20) {
-		case 'a':
-			id = SIP_HDR_ACCEPT;
-			break;
-		case 'm':
-			id = SIP_HDR_MIN_SE;
-			break;
-		case 'r':
-			id = SIP_HDR_REASON;
-			break;
-		case 's':
-			id = SIP_HDR_SERVER;
-			break;
-		}
-		break;
-	case 7:
-		switch (name.p[0] | 0x20) {
-		case 'c':
-			switch (name.p[1] | 0x20) {
-			case 'a':
-				id = SIP_HDR_CALL_ID;
-				break;
-			case 'o':
-				id = SIP_HDR_CONTACT;
-				break;
-			}
-			break;
-		case 'e':
-			id = SIP_HDR_EXPIRES;
-			break;
-		case 'p':
-			id = SIP_HDR_PRIVACY;
-			break;
-		case 'r':
-			id = SIP_HDR_REQUIRE;
-			break;
-		case 's':
-			id = SIP_HDR_SUBJECT;
-			break;
-		case 'w':
-			id = SIP_HDR_WARNING;
-			break;
-		}
-		break;
-	case 8:
-		switch (name.p[0] | 0x20) {
-		case 'i':
-			id = SIP_HDR_IDENTITY;
-			break;
-		case 'p':
-			id = SIP_HDR_PRIORITY;
-			break;
-		case 'r':
-			switch (name.p[2] | 0x20) {
-			case 'f':
-				id = SIP_HDR_REFER_TO;
-				break;
-			case 'p':
-				id = SIP_HDR_REPLY_TO;
-				break;
-			}
-			break;
-		}
-		break;
-	case 9:
-		switch (name.p[0] | 0x20) {
-		case 'c':
-			id = SIP_HDR_CALL_INFO;
-			break;
-		case 's':
-			id = SIP_HDR_SUPPORTED;
-			break;
-		case 't':
-			id = SIP_HDR_TIMESTAMP;
-			break;
-		}
-		break;
-	case 10:
-		switch (name.p[0] | 0x20) {
-		case 'a':
-			id = SIP_HDR_ALERT_INFO;
-			break;
-		case 'e':
-			id = SIP_HDR_ERROR_INFO;
-			break;
-		case 'u':
-			id = SIP_HDR_USER_AGENT;
-			break;
-		}
-		break;
-	case 11:
-		switch (name.p[0] | 0x20) {
-		case 'i':
-			id = SIP_HDR_IN_REPLY_TO;
-			break;
-		case 'm':
-			id = SIP_HDR_MIN_EXPIRES;
-			break;
-		case 'r':
-			switch (name.p[2] | 0x20) {
-			case 'f':
-				id = SIP_HDR_REFERRED_BY;
-				break;
-			case 't':
-				id = SIP_HDR_RETRY_AFTER;
-				break;
-			}
-			break;
-		case 'u':
-			id = SIP_HDR_UNSUPPORTED;
-			break;
-		}
-		break;
-	case 12:
-		switch (name.p[0] | 0x20) {
-		case 'a':
-			id = SIP_HDR_ALLOW_EVENTS;
-			break;
-		case 'c':
-			id = SIP_HDR_CONTENT_TYPE;
-			break;
-		case 'm':
-			switch (name.p[1] | 0x20) {
-			case 'a':
-				id = SIP_HDR_MAX_FORWARDS;
-				break;
-			case 'i':
-				id = SIP_HDR_MIME_VERSION;
-				break;
-			}
-			break;
-		case 'o':
-			id = SIP_HDR_ORGANIZATION;
-			break;
-		case 'r':
-			id = SIP_HDR_RECORD_ROUTE;
-			break;
-		}
-		break;
-	case 13:
-		switch (name.p[0] | 0x20) {
-		case 'a':
-			id = SIP_HDR_AUTHORIZATION;
-			break;
-		case 'p':
-			id = SIP_HDR_PROXY_REQUIRE;
-			break;
-		}
-		break;
-	case 14:
-		switch (name.p[0] | 0x20) {
-		case 'a':
-			id = SIP_HDR_ACCEPT_CONTACT;
-			break;
-		case 'c':
-			id = SIP_HDR_CONTENT_LENGTH;
-			break;
-		case 'r':
-			id = SIP_HDR_REJECT_CONTACT;
-			break;
-		}
-		break;
-	case 15:
-		switch (name.p[0] | 0x20) {
-		case 'a':
-			switch (name.p[7] | 0x20) {
-			case 'e':
-				id = SIP_HDR_ACCEPT_ENCODING;
-				break;
-			case 'l':
-				id = SIP_HDR_ACCEPT_LANGUAGE;
-				break;
-			}
-			break;
-		case 's':
-			id = SIP_HDR_SESSION_EXPIRES;
-			break;
-		}
-		break;
-	case 16:
-		switch (name.p[0] | 0x20) {
-		case 'c':
-			switch (name.p[8] | 0x20) {
-			case 'e':
-				id = SIP_HDR_CONTENT_ENCODING;
-				break;
-			case 'l':
-				id = SIP_HDR_CONTENT_LANGUAGE;
-				break;
-			}
-			break;
-		case 'w':
-			id = SIP_HDR_WWW_AUTHENTICATE;
-			break;
-		}
-		break;
-	case 18:
-		switch (name.p[0] | 0x20) {
-		case 'p':
-			id = SIP_HDR_PROXY_AUTHENTICATE;
-			break;
-		case 's':
-			id = SIP_HDR_SUBSCRIPTION_STATE;
-			break;
-		}
-		break;
-	case 19:
-		switch (name.p[0] | 0x20) {
-		case 'a':
-			id = SIP_HDR_AUTHENTICATION_INFO;
-			break;
-		case 'c':
-			id = SIP_HDR_CONTENT_DISPOSITION;
-			break;
-		case 'p':
-			switch (name.p[1] | 0x20) {
-			case 'r':
-				id = SIP_HDR_PROXY_AUTHORIZATION;
-				break;
-			case '-':
-				id = SIP_HDR_P_ASSERTED_IDENTITY;
-				break;
-			}
-			break;
-		case 'r':
-			id = SIP_HDR_REQUEST_DISPOSITION;
-			break;
-		}
-		break;
-	default:
-		return SIP_HDR_NONE;
-	}
-	/* The switch only picked a candidate: confirm the whole name. */
-	return id != SIP_HDR_NONE && name_eq(name, hdr_names[id])
-		       ? id
-		       : SIP_HDR_NONE;
+	return sip_hdr_lookup_hashed(name, hdr_hash(name));
 }
 
 struct sv sip_hdr_name(enum sip_hdr_id id)

@@ -30,6 +30,12 @@ enum lex_class {
 	/* hostname: alphanum / "-" / "."; "_" too, which real deployments
 	 * use in host names although §25.1 does not allow it */
 	LEX_HOST = 1u << 10,
+	/* where a ";name=value" parameter's name ends: '=', ';', LWS */
+	LEX_PNAME_END = 1u << 11,
+	/* where an unquoted parameter value ends: ';', LWS */
+	LEX_PVALUE_END = 1u << 12,
+	/* what ends an addr-spec inside <>: '>', or an error: '<', LWS */
+	LEX_ANGLE_END = 1u << 13,
 };
 
 extern const uint16_t sip_lex[256];
@@ -47,6 +53,15 @@ static inline bool lex_digit(char c)
 static inline const char *lex_skip(const char *p, const char *e, unsigned cls)
 {
 	while (p < e && lex_is(*p, cls))
+		p++;
+	return p;
+}
+
+/* Advance p over characters not in cls. */
+static inline const char *lex_skip_not(const char *p, const char *e,
+				       unsigned cls)
+{
+	while (p < e && !lex_is(*p, cls))
 		p++;
 	return p;
 }

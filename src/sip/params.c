@@ -22,8 +22,7 @@ int sip_param_next(struct sv *rest, struct sv *name, struct sv *value,
 		return -EBADMSG;
 	p = lex_skip_lws(p + 1, e);
 	b = p;
-	while (p < e && *p != '=' && *p != ';' && !sv_is_lws(*p))
-		p++;
+	p = lex_skip_not(p, e, LEX_PNAME_END);
 	if (p == b)
 		return -EBADMSG; /* ";;" or a trailing ';' */
 	*name = sv_span(b, p);
@@ -38,8 +37,7 @@ int sip_param_next(struct sv *rest, struct sv *name, struct sv *value,
 			if (!p)
 				return -EBADMSG;
 		} else {
-			while (p < e && *p != ';' && !sv_is_lws(*p))
-				p++;
+			p = lex_skip_not(p, e, LEX_PVALUE_END);
 		}
 		*value = sv_span(b, p);
 		*has_value = true;

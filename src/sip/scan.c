@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 
+#include "sip/hdr_hash.h"
 #include "sip/lex.h"
 #include "sip/sip.h"
 
@@ -180,6 +181,7 @@ static int add_header(struct scan *s, const char *p, const char *le,
 {
 	struct sip_msg *m = s->m;
 	const char *q = p;
+	uint32_t hash = 0;
 	struct sip_hdr *h;
 	struct sv name;
 	uint16_t idx;
@@ -187,8 +189,8 @@ static int add_header(struct scan *s, const char *p, const char *le,
 
 	/* header-name HCOLON, in one pass: a token, optional SP/HTAB (RFC
 	 * 4475 wsinv has "TO :"), then the colon. */
-	while (q < le && lex_is(*q, LEX_TOKEN))
-		q++;
+	for (; q < le && lex_is(*q, LEX_TOKEN); q++)
+		hash = sip_hdr_hash_step(hash, *q);
 	name = sv_span(p, q);
 	while (q < le && (*q == ' ' || *q == '\t'))
 		q++;
@@ -206,7 +208,7 @@ static int add_header(struct scan *s, const char *p, const char *le,
 		;
 	idx = m->nhdrs++;
 	h = &m->hdrs[idx];
-	id = (uint8_t)sip_hdr_lookup(name);
+	id = (uint8_t)sip_hdr_lookup_hashed(name, hash);
 	h->name = name;
 	h->value = sv_span(q, le); /* trimmed again when the field ends */
 	h->line = sip_msg_off(m, p);
