@@ -21,6 +21,8 @@ static void walk(struct sip_msg *m)
 	(void)sip_msg_from(m, &a);
 	(void)sip_msg_to_uri(m, &u);
 	(void)sip_msg_check(m, &err);
+	(void)sip_msg_has_token(m, SIP_HDR_REQUIRE, SV("100rel"));
+	(void)sip_msg_has_token(m, SIP_HDR_ALLOW, SV("INVITE"));
 	for (int id = 1; id < SIP_HDR__COUNT; id++) {
 		sip_value_iter_init(&it, m, (enum sip_hdr_id)id);
 		while (sip_value_iter_next(&it, &v) == 1)

@@ -32,22 +32,24 @@ static int check_contacts(struct sip_msg *m, struct sip_err *err)
 	int rc;
 	unsigned n = 0;
 	bool star = false;
+	/* A malformed response is dropped, not answered (§18.1.2). */
+	uint16_t st = m->request ? 400 : 0;
 
 	sip_value_iter_init(&it, m, SIP_HDR_CONTACT);
 	while ((rc = sip_value_iter_next(&it, &v)) == 1) {
 		n++;
 		if (sip_contact_parse(&c, v) != 0 ||
 		    (!c.star && sip_uri_parse(&u, c.addr.uri) != 0))
-			return sip_err_set(err, 400, SIP_HDR_CONTACT, m->buf,
+			return sip_err_set(err, st, SIP_HDR_CONTACT, m->buf,
 					   v.p, "Bad Contact header");
 		star |= c.star;
 	}
 	if (rc < 0)
-		return sip_err_set(err, 400, SIP_HDR_CONTACT, m->buf, it.rest.p,
+		return sip_err_set(err, st, SIP_HDR_CONTACT, m->buf, it.rest.p,
 				   "Bad Contact header");
 	/* §10.3 item 6 / §20.10: "*" only alone. */
 	if (star && n > 1)
-		return sip_err_set(err, 400, SIP_HDR_CONTACT, m->buf, NULL,
+		return sip_err_set(err, st, SIP_HDR_CONTACT, m->buf, NULL,
 				   "Contact * mixed with other contacts");
 	return 0;
 }

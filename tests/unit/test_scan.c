@@ -229,6 +229,38 @@ static void test_max_forwards(void **state)
 		   0, NULL, -EBADMSG, 400);
 }
 
+/* sip_msg_check on a response never asks for an answer: a bad Contact in
+ * a 200 is a drop (status 0), in a request a 400. */
+static void test_check_response_drops(void **state)
+{
+	static const char *const texts[] = {
+		"SIP/2.0 200 OK\r\n"
+		"Via: SIP/2.0/UDP h;branch=z9hG4bKx\r\n"
+		"To: <sip:a@b>;tag=2\r\nFrom: <sip:c@d>;tag=1\r\n"
+		"Call-ID: x\r\nCSeq: 1 INVITE\r\n"
+		"Contact: <sip:a@b>, bad\r\nl: 0\r\n\r\n",
+		"INVITE sip:a@b SIP/2.0\r\n"
+		"Via: SIP/2.0/UDP h;branch=z9hG4bKx\r\n"
+		"To: <sip:a@b>\r\nFrom: <sip:c@d>;tag=1\r\n"
+		"Call-ID: x\r\nCSeq: 1 INVITE\r\n"
+		"Contact: <sip:a@b>, bad\r\nl: 0\r\n\r\n",
+	};
+	struct sip_msg *m = msg_new();
+	struct sip_err err;
+
+	(void)state;
+	for (int i = 0; i < 2; i++) {
+		struct guarded g = guard_str(texts[i]);
+
+		assert_int_equal(scan(m, &g, 0, NULL, &err), 0);
+		assert_int_equal(sip_msg_check(m, &err), -EBADMSG);
+		assert_int_equal(err.status, i == 0 ? 0 : 400);
+		assert_int_equal(err.hdr, SIP_HDR_CONTACT);
+		guard_free(&g);
+	}
+	free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -239,6 +271,7 @@ int main(void)
 		cmocka_unit_test(test_compact_and_folded),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_max_forwards),
+		cmocka_unit_test(test_check_response_drops),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
