@@ -10,18 +10,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "fuzz_util.h"
 #include "sip/sip.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void check_view(struct sv v, struct sv in)
-{
-	if (v.len == 0)
-		return;
-	if (v.p < in.p || v.len > in.len ||
-	    (size_t)(v.p - in.p) > in.len - v.len)
-		abort();
-}
 
 static void check_uri(const struct sip_uri *u, struct sv in)
 {

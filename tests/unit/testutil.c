@@ -36,6 +36,18 @@ struct guarded guard_str(const char *s)
 	return guard_bytes(s, strlen(s));
 }
 
+void guard_each_prefix(const char *s, void (*fn)(struct sv prefix))
+{
+	size_t n = strlen(s);
+
+	for (size_t i = 0; i <= n; i++) {
+		struct guarded g = guard_bytes(s, i);
+
+		fn(guard_sv(&g));
+		guard_free(&g);
+	}
+}
+
 void guard_free(struct guarded *g)
 {
 	if (g->map)

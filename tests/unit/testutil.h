@@ -25,6 +25,11 @@ void guard_free(struct guarded *g);
  * LF-only text, see tests/data/rfc5118/INDEX.md). */
 struct guarded guard_testdata(const char *rel, int lf_to_crlf);
 
+/* Call fn on every prefix of s (lengths 0 .. strlen(s)), each placed
+ * right before a guard page: parsers must accept or reject every
+ * truncation cleanly and never read past it. */
+void guard_each_prefix(const char *s, void (*fn)(struct sv prefix));
+
 static inline struct sv guard_sv(const struct guarded *g)
 {
 	return sv_make(g->p, g->len);
