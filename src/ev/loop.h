@@ -8,6 +8,7 @@
 #ifndef RINGWAY_EV_LOOP_H
 #define RINGWAY_EV_LOOP_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -33,6 +34,7 @@ typedef void (*ev_wake_fn)(struct ev_wake *w);
 struct ev_wake {
 	struct ev_io io;
 	ev_wake_fn fn;
+	atomic_bool pending; /* a write is on its way: skip the syscall */
 };
 
 int ev_loop_new(struct ev_loop **out);
@@ -48,7 +50,9 @@ void ev_wake_signal(struct ev_wake *w); /* any thread */
 void ev_wake_close(struct ev_loop *l, struct ev_wake *w);
 
 /* The loop's timer wheel and cached monotonic time (ms, CLOCK_MONOTONIC,
- * refreshed once per iteration). */
+ * refreshed once per iteration).  The wheel's clock starts when the loop
+ * is made; ev_run() refreshes it and fires what is due before it first
+ * sleeps. */
 struct tw *ev_timers(struct ev_loop *l);
 uint64_t ev_now(const struct ev_loop *l);
 

@@ -20,7 +20,7 @@ struct ev_ring {
 /* cap is rounded up to a power of two.  0 or -ENOMEM. */
 int ev_ring_init(struct ev_ring *r, size_t cap);
 void ev_ring_free(struct ev_ring *r);
-/* Producer thread only.  false if full. */
+/* Producer thread only; item must not be NULL.  false if full. */
 bool ev_ring_push(struct ev_ring *r, void *item);
 /* Consumer thread only.  NULL if empty. */
 void *ev_ring_pop(struct ev_ring *r);

@@ -46,7 +46,11 @@ void tw_add(struct tw *w, struct tw_timer *t, uint64_t delay_ms);
 void tw_del(struct tw *w, struct tw_timer *t);
 /* Advance to now_ms (monotonic, never backwards) and fire, in expiry
  * order, every timer with expires <= now_ms.  Callbacks may add or delete
- * any timer, including the one firing. */
+ * any timer, including the one firing, but must not call tw_advance.
+ * During a callback w->now is the firing timer's expiry, so re-arming with
+ * a fixed delay keeps an exact period.  A timer armed with delay 0 from a
+ * callback fires in the same tw_advance (after the others due then); armed
+ * from outside, in the next tw_advance. */
 void tw_advance(struct tw *w, uint64_t now_ms);
 /* Milliseconds from w->now until the earliest armed timer may be due (0 if
  * overdue), or -1 if none is armed.  Never later than the real expiry; for
