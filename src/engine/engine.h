@@ -23,7 +23,7 @@
 #include "txn/txn.h"
 
 #define ENGINE_MAX_WORKERS 64
-#define ENGINE_MAX_LISTEN 8
+#define ENGINE_MAX_LISTEN  8
 
 struct engine_listen {
 	enum tp_proto proto;
@@ -34,15 +34,19 @@ struct engine_cfg {
 	unsigned workers; /* 0: one per online CPU */
 	unsigned nlisten;
 	struct engine_listen listen[ENGINE_MAX_LISTEN];
-	struct txn_cfg txn; /* shard/nshards are set per worker */
-	unsigned tcp_max_conns;	      /* per worker */
-	unsigned tcp_idle_ms;	      /* close a silent connection */
-	unsigned handoff_slots;	      /* ring size per worker pair */
-	unsigned rx_loss_pct;	      /* testing only: drop this % of
-					 received datagrams */
+	struct txn_cfg txn;	/* shard/nshards are set per worker */
+	unsigned tcp_max_conns; /* per worker */
+	unsigned tcp_idle_ms;	/* close a silent connection */
+	unsigned handoff_slots; /* ring size per worker pair */
+	unsigned rx_loss_pct;	/* testing only: drop this % of
+				   received datagrams */
 };
 
 void engine_cfg_default(struct engine_cfg *cfg);
+
+/* "udp:127.0.0.1:5060", "tcp:[::1]:5060" (proto defaults to udp, port to
+ * 5060): 0 or -EINVAL. */
+int engine_listen_parse(struct engine_listen *out, const char *text);
 
 struct engine;
 struct worker;
@@ -51,9 +55,13 @@ struct worker;
  * argument for them (a role keeps per-worker state: nothing shared). */
 struct engine_role {
 	const struct txn_tu *tu;
-	/* Called on the worker's thread before it serves; returns tu_arg. */
+	/* Called for each worker by engine_start(), on its thread, before
+	 * the worker's thread starts; returns the worker's tu_arg.  The
+	 * worker's loop exists (timers can be armed); its transaction layer
+	 * does not yet (look it up with worker_txn() when serving). */
 	void *(*worker_init)(struct worker *w, void *role_arg);
-	/* Called on the worker's thread after it stopped serving. */
+	/* Called by engine_stop(), on its thread, after the worker's thread
+	 * ended and its transactions were destroyed. */
 	void (*worker_fini)(struct worker *w, void *tu_arg);
 	void *role_arg;
 };
@@ -62,8 +70,11 @@ struct engine_role {
  * then start the workers. */
 int engine_start(struct engine **out, const struct engine_cfg *cfg,
 		 const struct engine_role *role);
-/* Stop every worker (any thread, e.g. from a signal-handling loop) and
- * join them; then free everything.  Counters stay readable until then. */
+/* Stop every worker (any thread) and wait for them to end.  Counters
+ * (engine_stats) stay readable until engine_stop(). */
+void engine_join(struct engine *e);
+/* engine_join() if not done, then free everything (the roles'
+ * worker_fini() runs here). */
 void engine_stop(struct engine *e);
 unsigned engine_workers(const struct engine *e);
 

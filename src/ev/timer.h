@@ -24,8 +24,8 @@ struct tw_timer {
 	tw_fn fn;		      /* called once when due; may re-arm */
 };
 
-#define TW_BITS 8
-#define TW_SLOTS (1u << TW_BITS)
+#define TW_BITS	  8
+#define TW_SLOTS  (1u << TW_BITS)
 #define TW_LEVELS 4 /* 256 ms, 65 s, 4.6 h, 49 days; beyond: clamped */
 
 struct tw {

@@ -98,18 +98,18 @@ struct txn_tu {
 
 struct txn_stats {
 	uint64_t rx_requests, rx_responses;
-	uint64_t rx_malformed;	     /* answered 4xx/5xx or dropped */
+	uint64_t rx_malformed; /* answered 4xx/5xx or dropped */
 	uint64_t server_created, client_created;
-	uint64_t absorbed;	     /* retransmitted requests absorbed */
-	uint64_t absorbed_acks;	     /* ACKs for non-2xx absorbed */
-	uint64_t retransmitted;	     /* our retransmissions (A, E, G, 2xx) */
-	uint64_t responses_resent;   /* finals re-sent for a retransmitted
-					request */
-	uint64_t timeouts;	     /* B, F, H */
+	uint64_t absorbed;	   /* retransmitted requests absorbed */
+	uint64_t absorbed_acks;	   /* ACKs for non-2xx absorbed */
+	uint64_t retransmitted;	   /* our retransmissions (A, E, G, 2xx) */
+	uint64_t responses_resent; /* finals re-sent for a retransmitted
+				      request */
+	uint64_t timeouts;	   /* B, F, H */
 	uint64_t transport_errors;
 	uint64_t stray;
-	uint64_t pool_exhausted;     /* requests refused with 503 */
-	uint64_t live;		     /* transactions now */
+	uint64_t pool_exhausted; /* requests refused with 503 */
+	uint64_t live;		 /* transactions now */
 };
 
 int txn_layer_new(struct txn_layer **out, const struct txn_cfg *cfg,
@@ -172,6 +172,10 @@ enum txn_state txn_state(const struct txn *t);
 void *txn_user(const struct txn *t);
 void txn_set_user(struct txn *t, void *user);
 /* The request that created t (a scanned copy kept by the layer). */
+/* CONTRACT CHANGE: the layer keeps the request's bytes, not a struct
+ * sip_msg (~7 KB each); this re-scans them into one per-layer message, so
+ * the result is valid until the next txn_request_msg() call on this
+ * layer. */
 const struct sip_msg *txn_request_msg(const struct txn *t);
 /* Where responses (server) or requests (client) go. */
 const struct tp_peer *txn_peer(const struct txn *t);
