@@ -37,6 +37,7 @@ struct engine_cfg {
 	struct txn_cfg txn;	/* shard/nshards are set per worker */
 	unsigned tcp_max_conns; /* per worker */
 	unsigned tcp_idle_ms;	/* close a silent connection */
+	unsigned tcp_msg_ms;	/* a started message must complete */
 	unsigned handoff_slots; /* ring size per worker pair */
 	unsigned rx_loss_pct;	/* testing only: drop this % of
 				   received datagrams */

@@ -30,6 +30,7 @@ int worker_tcp_open(struct worker *w)
 	tc.max_conns =
 		e->cfg.tcp_max_conns ? e->cfg.tcp_max_conns : tc.max_conns;
 	tc.idle_ms = e->cfg.tcp_idle_ms ? e->cfg.tcp_idle_ms : tc.idle_ms;
+	tc.msg_ms = e->cfg.tcp_msg_ms ? e->cfg.tcp_msg_ms : tc.msg_ms;
 	tc.lim = e->cfg.txn.limits;
 	rc = tcp_table_new(&w->tcp, w->loop, &tc, on_message, w);
 	if (rc)

@@ -12,6 +12,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <setjmp.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -29,7 +30,7 @@
 struct peer {
 	int fd;
 	struct tp_addr addr;
-	volatile int stop;
+	atomic_int stop;
 	unsigned answered;
 };
 
@@ -162,7 +163,7 @@ static void *peer_main(void *arg)
 	struct sip_msg *m = malloc(sizeof(*m));
 	char buf[4096], out[4096];
 
-	while (!p->stop) {
+	while (!atomic_load(&p->stop)) {
 		struct pollfd pfd = {.fd = p->fd, .events = POLLIN};
 		struct sockaddr_storage from;
 		socklen_t flen = sizeof(from);
@@ -246,7 +247,7 @@ static void run(unsigned workers)
 		assert_int_equal(s.handoff_in, 0);
 	}
 	engine_stop(e);
-	p.stop = 1;
+	atomic_store(&p.stop, 1);
 	pthread_join(th, NULL);
 	close(p.fd);
 }

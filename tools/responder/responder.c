@@ -283,16 +283,21 @@ static void worker_fini(struct worker *w, void *arg)
 {
 	struct rsp *r = arg;
 
-	(void)w;
-	while (r && r->calls)
-		call_free(r->calls);
+	while (r && r->calls) {
+		struct call *c = r->calls;
+
+		r->calls = c->next; /* unlinked: call_free only frees it */
+		call_free(c);
+	}
+	workers[worker_id(w)] = NULL;
 	free(r);
 }
 
 static void usage(void)
 {
 	fputs("usage: ringway-responder [-l [udp:|tcp:]host:port]... "
-	      "[-w workers] [--ring-ms N] [--loss PCT] [--t1 MS]\n",
+	      "[-w workers] [--ring-ms N] [--loss PCT] [--t1 MS]\n"
+	      "       [--tcp-max-conns N] [--tcp-idle-ms MS] [--tcp-msg-ms MS]\n",
 	      stderr);
 	exit(2);
 }
@@ -327,13 +332,15 @@ static void print_stats(struct engine *e)
 	       ",\"invites\":%" PRIu64 ",\"answered\":%" PRIu64
 	       ",\"acks\":%" PRIu64 ",\"retrans_2xx\":%" PRIu64
 	       ",\"cancels\":%" PRIu64 ",\"byes\":%" PRIu64
-	       ",\"options\":%" PRIu64 ",\"timeouts\":%" PRIu64 "}\n",
+	       ",\"options\":%" PRIu64 ",\"timeouts\":%" PRIu64
+	       ",\"tcp_accepted\":%" PRIu64 ",\"tcp_refused\":%" PRIu64
+	       ",\"tcp_closed\":%" PRIu64 "}\n",
 	       engine_workers(e), s.rx_datagrams, s.tx_datagrams, s.rx_batches,
 	       s.tx_batches, s.handoff_out, s.handoff_in, s.handoff_dropped,
 	       s.rx_dropped_loss, s.txn.server_created, s.txn.absorbed,
 	       s.txn.absorbed_acks, s.txn.retransmitted, s.txn.responses_resent,
 	       s.txn.timeouts, s.txn.rx_malformed, inv, ans, acks, re, can, bye,
-	       opt, to);
+	       opt, to, s.tcp_accepted, s.tcp_refused, s.tcp_closed);
 	fflush(stdout);
 }
 
@@ -345,6 +352,9 @@ int main(int argc, char **argv)
 		{"ring-ms", required_argument, NULL, 'r'},
 		{"loss", required_argument, NULL, 'L'},
 		{"t1", required_argument, NULL, 'T'},
+		{"tcp-max-conns", required_argument, NULL, 'C'},
+		{"tcp-idle-ms", required_argument, NULL, 'I'},
+		{"tcp-msg-ms", required_argument, NULL, 'M'},
 		{NULL, 0, NULL, 0},
 	};
 	struct engine_role role = {
@@ -380,6 +390,15 @@ int main(int argc, char **argv)
 			break;
 		case 'T':
 			cfg.txn.t1 = (uint32_t)strtoul(optarg, NULL, 10);
+			break;
+		case 'C':
+			cfg.tcp_max_conns = (unsigned)strtoul(optarg, NULL, 10);
+			break;
+		case 'I':
+			cfg.tcp_idle_ms = (unsigned)strtoul(optarg, NULL, 10);
+			break;
+		case 'M':
+			cfg.tcp_msg_ms = (unsigned)strtoul(optarg, NULL, 10);
 			break;
 		default:
 			usage();
