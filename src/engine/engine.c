@@ -18,6 +18,7 @@ void engine_cfg_default(struct engine_cfg *cfg)
 	cfg->tcp_max_conns = 1024;
 	cfg->tcp_idle_ms = 120000;
 	cfg->handoff_slots = 1024;
+	cfg->trace_fd = -1;
 }
 
 struct txn_layer *worker_txn(struct worker *w)
@@ -43,6 +44,11 @@ const struct tp_addr *worker_listen_addr(const struct worker *w, unsigned i)
 unsigned engine_workers(const struct engine *e)
 {
 	return e->n;
+}
+
+void *engine_worker_arg(struct engine *e, unsigned i)
+{
+	return i < e->n ? e->w[i].tu_arg : NULL;
 }
 
 /* ---- receive path ---- */

@@ -41,6 +41,9 @@ struct engine_cfg {
 	unsigned handoff_slots; /* ring size per worker pair */
 	unsigned rx_loss_pct;	/* testing only: drop this % of
 				   received datagrams */
+	/* Message trace (docs/engine.md "Trace"): one line per message in
+	 * and out, written with one write() each; -1: off. */
+	int trace_fd;
 };
 
 void engine_cfg_default(struct engine_cfg *cfg);
@@ -78,6 +81,8 @@ void engine_join(struct engine *e);
  * worker_fini() runs here). */
 void engine_stop(struct engine *e);
 unsigned engine_workers(const struct engine *e);
+/* Worker i's tu_arg (the role's per-worker state): after engine_join(). */
+void *engine_worker_arg(struct engine *e, unsigned i);
 
 /* Per-worker access for roles, on that worker's thread. */
 struct txn_layer *worker_txn(struct worker *w);

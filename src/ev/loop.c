@@ -142,16 +142,19 @@ static void ev_wake_io(struct ev_io *io, unsigned revents)
 	uint64_t v;
 
 	(void)revents;
-	/* Clear the flag before reading: a signal raised from here on
-	 * writes again, so nothing signalled after fn looked is lost.  An
-	 * exchange, not a store: reading the signallers' exchange makes
-	 * what they published before signalling visible to fn. */
-	(void)atomic_exchange_explicit(&w->pending, false,
-				       memory_order_acq_rel);
 	/* One read resets the eventfd counter, however many signals were
 	 * added to it: that is the coalescing. */
 	if (read(io->fd, &v, sizeof(v)) != (ssize_t)sizeof(v))
 		return; /* spurious: nothing was signalled */
+	/* Then clear the flag, then run fn.  In this order no signal is
+	 * lost: one that found the flag set before this exchange is covered
+	 * by the fn call below (and the exchange, reading what the
+	 * signaller wrote, makes what it published visible to fn); one
+	 * after it finds the flag clear and writes the eventfd again.
+	 * Clearing before the read would lose a signal whose write the read
+	 * consumed while the flag stayed set. */
+	(void)atomic_exchange_explicit(&w->pending, false,
+				       memory_order_acq_rel);
 	w->fn(w);
 }
 

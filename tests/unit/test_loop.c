@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <setjmp.h>
@@ -358,6 +359,64 @@ static void test_stop_in_batch(void **state)
 	run_pair(true);
 }
 
+/* A producer thread signals once per item while the loop drains items in
+ * the wake callback: no signal may be lost (a lost one leaves items
+ * unseen, the loop never wakes again and the fail-safe timer stops it).
+ * This caught ev_wake_io clearing the pending flag before reading the
+ * eventfd. */
+#define WAKE_ITEMS 200000
+
+static atomic_uint wake_avail;
+static unsigned wake_seen;
+static struct ev_loop *wake_loop;
+
+static void on_items(struct ev_wake *w)
+{
+	(void)w;
+	wake_seen += atomic_exchange(&wake_avail, 0);
+	if (wake_seen == WAKE_ITEMS)
+		ev_stop(wake_loop);
+}
+
+static void *wake_producer(void *arg)
+{
+	struct ev_wake *w = arg;
+
+	for (unsigned i = 0; i < WAKE_ITEMS; i++) {
+		atomic_fetch_add(&wake_avail, 1);
+		ev_wake_signal(w);
+		if (i % 1024 == 0)
+			sched_yield();
+	}
+	return NULL;
+}
+
+static void on_failsafe(struct tw_timer *t)
+{
+	(void)t;
+	ev_stop(wake_loop);
+}
+
+static void test_wake_no_lost_signal(void **state)
+{
+	struct ev_wake w;
+	struct tw_timer failsafe;
+	pthread_t th;
+
+	(void)state;
+	assert_int_equal(ev_loop_new(&wake_loop), 0);
+	assert_int_equal(ev_wake_init(wake_loop, &w, on_items), 0);
+	tw_timer_init(&failsafe, on_failsafe);
+	tw_add(ev_timers(wake_loop), &failsafe, 10000);
+	assert_int_equal(pthread_create(&th, NULL, wake_producer, &w), 0);
+	assert_int_equal(ev_run(wake_loop), 0);
+	pthread_join(th, NULL);
+	assert_int_equal(wake_seen, WAKE_ITEMS);
+	tw_del(ev_timers(wake_loop), &failsafe);
+	ev_wake_close(wake_loop, &w);
+	ev_loop_free(wake_loop);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -367,6 +426,7 @@ int main(void)
 		cmocka_unit_test(test_wake),
 		cmocka_unit_test(test_stop_other_thread),
 		cmocka_unit_test(test_stop_in_batch),
+		cmocka_unit_test(test_wake_no_lost_signal),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
