@@ -78,6 +78,9 @@ static void on_datagram(void *arg, const char *buf, size_t len,
 		w->stats.rx_dropped_loss++;
 		return;
 	}
+	if (w->e->cfg.trace_fd >= 0)
+		worker_trace(w, false, src, &(struct iovec){(void *)buf, len},
+			     1);
 	rc = sip_msg_scan(w->scratch, buf, len, 0, w->e->cfg.txn.limits, NULL);
 	if (rc == 0 && w->e->n > 1)
 		owner = txn_owner(w->scratch, w->e->n);
@@ -155,16 +158,23 @@ static int worker_send(void *arg, const struct tp_peer *dst,
 {
 	struct worker *w = arg;
 	struct udp_sock *s;
+	int rc;
 
 	switch (dst->proto) {
 	case TP_UDP:
 		s = udp_for(w, dst);
-		return s ? udp_send(s, &dst->addr, iov, iovcnt) : -EAFNOSUPPORT;
+		rc = s ? udp_send(s, &dst->addr, iov, iovcnt) : -EAFNOSUPPORT;
+		break;
 	case TP_TCP:
-		return worker_tcp_send(w, dst, iov, iovcnt);
+		rc = worker_tcp_send(w, dst, iov, iovcnt);
+		break;
 	default:
-		return -EPROTONOSUPPORT;
+		rc = -EPROTONOSUPPORT;
+		break;
 	}
+	if (rc == 0 && w->e->cfg.trace_fd >= 0)
+		worker_trace(w, true, dst, iov, iovcnt);
+	return rc;
 }
 
 /* Before the loop sleeps: send what is queued, publish the counters. */

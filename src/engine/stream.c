@@ -18,6 +18,9 @@ static void on_message(void *arg, const char *buf, size_t len,
 	struct worker *w = arg;
 	struct tp_rx rx = {.src = *src, .now_ms = ev_now(w->loop)};
 
+	if (w->e->cfg.trace_fd >= 0)
+		worker_trace(w, false, src, &(struct iovec){(void *)buf, len},
+			     1);
 	txn_input(w->txn, buf, len, &rx);
 }
 

@@ -59,4 +59,25 @@ int worker_tcp_send(struct worker *w, const struct tp_peer *dst,
 		    const struct iovec *iov, int iovcnt);
 void worker_tcp_stats(struct worker *w, struct engine_stats *s);
 
+/* Message trace (engine/trace.c), when cfg.trace_fd >= 0: one line for a
+ * message received from (out false) or sent to (out true) peer. */
+void worker_trace(struct worker *w, bool out, const struct tp_peer *peer,
+		  const struct iovec *iov, int iovcnt);
+
+/* The parts of a message a trace line shows, NUL-terminated, control
+ * characters made spaces, cut to fit; empty when absent. */
+struct trace_fields {
+	char start[256];
+	char cseq[64];
+	char call_id[256];
+};
+
+/* A cheap line scan of a raw message (no framing, no validation). */
+void trace_scan(const char *msg, size_t len, struct trace_fields *out);
+/* One trace line, LF-terminated, into line; returns its length or
+ * -EINVAL.  src or dst may be NULL ("-"). */
+int trace_format(char *line, size_t cap, uint64_t epoch_ms, bool out,
+		 enum tp_proto proto, const struct tp_addr *src,
+		 const struct tp_addr *dst, const char *msg, size_t len);
+
 #endif
