@@ -281,10 +281,13 @@ int ev_run(struct ev_loop *l)
 			}
 			n = 0;
 		}
+		/* Time first, then due timers, then I/O: callbacks that arm
+		 * timers count from now, not from before the sleep (a 500 ms
+		 * Timer E armed after a 1 s sleep must not fire at once). */
 		l->now = ev_clock_ms();
+		tw_advance(&l->timers, l->now);
 		l->nevs = n;
 		ev_dispatch(l);
-		tw_advance(&l->timers, l->now);
 	}
 	return err;
 }

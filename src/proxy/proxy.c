@@ -85,8 +85,7 @@ struct txn_layer *px_layer(struct proxy *p)
 
 /* ---- our addresses ---- */
 
-static bool host_is_local(const struct proxy *p, struct sv host, uint16_t port,
-			  bool strict_port)
+static bool host_is_local(const struct proxy *p, struct sv host, uint16_t port)
 {
 	struct tp_addr a;
 
@@ -97,7 +96,7 @@ static bool host_is_local(const struct proxy *p, struct sv host, uint16_t port,
 
 		if (lo->addr.u.sa.sa_family != a.u.sa.sa_family)
 			continue;
-		if (strict_port && lo->port != port)
+		if (lo->port != port)
 			continue;
 		if (!sv_casecmp_eq(host, sv_from_cstr(lo->host))) {
 			char h[64];
@@ -121,29 +120,31 @@ static bool port_is_local(const struct proxy *p, uint16_t port)
 }
 
 bool px_uri_is_us(const struct proxy *p, const struct sip_uri *u,
-		  bool domains_too, bool strict_port)
+		  bool domains_too)
 {
 	uint16_t port = u->has_port ? u->port : 5060;
 
 	if (u->kind != SIP_SCHEME_SIP && u->kind != SIP_SCHEME_SIPS)
 		return false;
-	if (host_is_local(p, u->host, port, strict_port))
+	/* One of our listen addresses: host AND port.  A phone on our own
+	 * IP at another port (every party of a loopback test, or a proxy
+	 * sharing a host with a PBX) is not us. */
+	if (host_is_local(p, u->host, port))
 		return true;
 	if (!domains_too)
 		return false;
-	for (unsigned i = 0; i < p->cfg.ndomains; i++) {
-		if (!sv_casecmp_eq(u->host, sv_from_cstr(p->cfg.domains[i])))
-			continue;
-		/* A domain with no port, or with one we listen on. */
-		if (!strict_port || !u->has_port || port_is_local(p, u->port))
+	/* A configured domain: without a port, or with one we listen on;
+	 * "127.0.0.1:5081" is a phone even when 127.0.0.1 is our domain. */
+	for (unsigned i = 0; i < p->cfg.ndomains; i++)
+		if (sv_casecmp_eq(u->host, sv_from_cstr(p->cfg.domains[i])) &&
+		    (!u->has_port || port_is_local(p, u->port)))
 			return true;
-	}
 	return false;
 }
 
 bool px_via_is_us(const struct proxy *p, const struct sip_via *v)
 {
-	return host_is_local(p, v->host, v->has_port ? v->port : 5060, true);
+	return host_is_local(p, v->host, v->has_port ? v->port : 5060);
 }
 
 const struct px_local *px_local_for(const struct proxy *p,

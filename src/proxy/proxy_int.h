@@ -140,11 +140,11 @@ struct proxy {
 
 /* proxy.c: our addresses. */
 struct txn_layer *px_layer(struct proxy *p);
-/* A URI naming us: host is one of our listen addresses (or, if
- * domains_too, a configured domain); with strict_port the port (5060 if
- * absent) must match a listen port, else only the host is compared. */
+/* A URI naming us: host and port (5060 if absent) are one of our listen
+ * addresses, or, if domains_too, the host is a configured domain and the
+ * port is absent or one we listen on. */
 bool px_uri_is_us(const struct proxy *p, const struct sip_uri *u,
-		  bool domains_too, bool strict_port);
+		  bool domains_too);
 /* A Via sent-by naming us (host:port of a listen address). */
 bool px_via_is_us(const struct proxy *p, const struct sip_via *v);
 /* The local address to send to dst from (family, then transport). */

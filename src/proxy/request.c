@@ -153,7 +153,7 @@ static int px_plan_make(const struct proxy *p, struct sip_msg *m,
 	/* §16.4: a Request-URI that is a URI we put in a Record-Route came
 	 * from a strict router: the real Request-URI is the last Route. */
 	if (pl->nvals && ru->user.len == 0 && ru->lr &&
-	    px_uri_is_us(p, ru, false, true)) {
+	    px_uri_is_us(p, ru, false)) {
 		if (route_uri(pl->vals[pl->nvals - 1], &pl->ruri) != 0)
 			return -EBADMSG;
 		pl->strict = true;
@@ -163,7 +163,7 @@ static int px_plan_make(const struct proxy *p, struct sip_msg *m,
 	if (pl->nleft) {
 		if (route_uri(pl->vals[0], &v) != 0 || sip_uri_parse(&u, v))
 			return -EBADMSG;
-		if (px_uri_is_us(p, &u, true, true)) {
+		if (px_uri_is_us(p, &u, true)) {
 			pl->pop_top = true;
 			pl->first = 1;
 			pl->nleft--;
@@ -418,7 +418,7 @@ static bool px_validate(struct proxy *p, struct txn *st, struct sip_msg *m,
 	 * (§11, §16.3 item 3). */
 	if (m->max_forwards == 0) {
 		if (m->method_id == SIP_METHOD_OPTIONS &&
-		    px_uri_is_us(p, ru, true, false)) {
+		    px_uri_is_us(p, ru, true)) {
 			px_reply(p, st, 200, NULL,
 				 sv_make(px_allow, sizeof(px_allow) - 1));
 			return true;
@@ -461,7 +461,7 @@ void px_on_request(struct proxy *p, struct txn *st, struct sip_msg *req)
 	/* §16.5: no Route left and the Request-URI in our domain: targets
 	 * from the location service, which does not exist yet: the
 	 * configured next hop stands in for it. */
-	if (!pl.nleft && px_uri_is_us(p, &ru, true, false)) {
+	if (!pl.nleft && px_uri_is_us(p, &ru, true)) {
 		if (!p->cfg.next_hop[0]) {
 			px_reply(p, st, 404, NULL, SV_NULL);
 			return;

@@ -120,7 +120,7 @@ static void px_forward_stateless(struct proxy *p, struct sip_msg *m)
 	while (sip_value_iter_next(&it, &v) == 1) {
 		if (sip_addr_parse(&a, v) != 0 || sip_uri_parse(&u, a.uri))
 			return;
-		if (!popped && px_uri_is_us(p, &u, true, true)) {
+		if (!popped && px_uri_is_us(p, &u, true)) {
 			popped = true;
 			if (sip_edit_pop_top(e, SIP_HDR_ROUTE) != 0)
 				return;
@@ -134,7 +134,7 @@ static void px_forward_stateless(struct proxy *p, struct sip_msg *m)
 		/* §16.5-16.6: the Request-URI, unless it is ours (no
 		 * location service to look it up in yet: drop). */
 		if (sip_uri_parse(&dest, ruri) != 0 ||
-		    px_uri_is_us(p, &dest, true, false))
+		    px_uri_is_us(p, &dest, true))
 			return;
 	}
 	if (px_uri_peer(&dest, &dst) != 0)

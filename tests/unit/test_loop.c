@@ -417,6 +417,71 @@ static void test_wake_no_lost_signal(void **state)
 	ev_loop_free(wake_loop);
 }
 
+/* A timer armed from an I/O callback after the loop slept counts from
+ * the wake-up, not from before the sleep: this caught the wheel being
+ * advanced after the I/O dispatch (a 500 ms Timer E armed by a request
+ * that arrived after a 1 s idle sleep fired at once: a duplicate send). */
+struct late_arm {
+	int fds[2];
+	struct ev_loop *l;
+	struct ev_io io;
+	struct tw_timer t;
+	struct timespec armed, fired;
+};
+
+static struct late_arm late;
+
+static void late_fired(struct tw_timer *t)
+{
+	(void)t;
+	clock_gettime(CLOCK_MONOTONIC, &late.fired);
+	ev_stop(late.l);
+}
+
+static void late_readable(struct ev_io *io, unsigned revents)
+{
+	char c;
+
+	(void)revents;
+	if (read(io->fd, &c, 1) != 1)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &late.armed);
+	tw_add(ev_timers(late.l), &late.t, 200);
+}
+
+static void *late_writer(void *arg)
+{
+	(void)arg;
+	usleep(400000); /* the loop sleeps meanwhile: no timer is armed */
+	if (write(late.fds[1], "x", 1) != 1)
+		abort();
+	return NULL;
+}
+
+static void test_timer_from_io_after_sleep(void **state)
+{
+	pthread_t th;
+	long ms;
+
+	(void)state;
+	assert_int_equal(pipe(late.fds), 0);
+	assert_int_equal(ev_loop_new(&late.l), 0);
+	tw_timer_init(&late.t, late_fired);
+	assert_int_equal(ev_io_start(late.l, &late.io, late.fds[0], EV_READ,
+				     late_readable),
+			 0);
+	assert_int_equal(pthread_create(&th, NULL, late_writer, NULL), 0);
+	assert_int_equal(ev_run(late.l), 0);
+	pthread_join(th, NULL);
+	ms = (late.fired.tv_sec - late.armed.tv_sec) * 1000 +
+	     (late.fired.tv_nsec - late.armed.tv_nsec) / 1000000;
+	assert_true(ms >= 190);
+	ev_io_stop(late.l, &late.io);
+	ev_loop_free(late.l);
+	close(late.fds[0]);
+	close(late.fds[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -427,6 +492,7 @@ int main(void)
 		cmocka_unit_test(test_stop_other_thread),
 		cmocka_unit_test(test_stop_in_batch),
 		cmocka_unit_test(test_wake_no_lost_signal),
+		cmocka_unit_test(test_timer_from_io_after_sleep),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -352,6 +352,9 @@ static void test_seed_flow(void **state)
 	       "Route: <sip:" IP_PROXY ":5060;lr>\r\n", "c1", 2, 70, NULL);
 	i = pf_find(&f, 0, "BYE", 0, IP_C);
 	assert_true(i > 0);
+	/* Forwarded once (a second copy at once is a duplicate, not a
+	 * retransmission: interop 0101 caught one). */
+	assert_int_equal(pf_count(&f, "BYE", 0, IP_C), 1);
 	m = h_sent_msg(f.h, (unsigned)i);
 	assert_int_equal(m->count[SIP_HDR_ROUTE], 0);
 	assert_int_equal(m->count[SIP_HDR_RECORD_ROUTE], 0);
@@ -753,6 +756,41 @@ static void test_strict_router(void **state)
 	pf_free(&f);
 }
 
+/* A phone on the proxy's own IP at another port is not us, even when that
+ * IP is our domain: an in-dialog BYE and ACK to 127.0.0.1:5082 with our
+ * Route go to 127.0.0.1:5082 (the seed topology on loopback; this was
+ * routed to the next hop, the ACK dropped, before URI checks compared
+ * ports). */
+static void test_phone_on_our_ip(void **state)
+{
+	struct proxy_cfg cfg;
+	struct sip_msg *m;
+	struct pf f;
+	int r;
+
+	(void)state;
+	proxy_cfg_default(&cfg);
+	strcpy(cfg.domains[0], IP_PROXY);
+	cfg.ndomains = 1;
+	strcpy(cfg.next_hop, "sip:" IP_RS ":5060");
+	pf_start_cfg(&f, &cfg);
+	a_send(&f, "BYE", "sip:bob@" IP_PROXY ":5082", "z9hG4bKo1",
+	       "Route: <sip:" IP_PROXY ":5060;lr>\r\n", "t1", 2, 70, NULL);
+	r = pf_find(&f, 0, "BYE", 0, IP_PROXY);
+	assert_true(r >= 0);
+	assert_int_equal(h_port(&f.h->sent[r].dst), 5082);
+	m = h_sent_msg(f.h, (unsigned)r);
+	assert_true(sv_eq(m->ruri, SV("sip:bob@" IP_PROXY ":5082")));
+	assert_int_equal(m->count[SIP_HDR_ROUTE], 0);
+	assert_int_equal(pf_find(&f, 0, "BYE", 0, IP_RS), -1);
+	a_send(&f, "ACK", "sip:bob@" IP_PROXY ":5082", "z9hG4bKo2",
+	       "Route: <sip:" IP_PROXY ":5060;lr>\r\n", "t1", 1, 70, NULL);
+	r = pf_find(&f, 0, "ACK", 0, IP_PROXY);
+	assert_true(r >= 0);
+	assert_int_equal(h_port(&f.h->sent[r].dst), 5082);
+	pf_free(&f);
+}
+
 /* 401s from two forks: one 401 with both challenges (§16.7 item 7). */
 static void test_auth_merge(void **state)
 {
@@ -853,6 +891,7 @@ int main(void)
 		cmocka_unit_test(test_unsupported_scheme),
 		cmocka_unit_test(test_route_and_404),
 		cmocka_unit_test(test_strict_router),
+		cmocka_unit_test(test_phone_on_our_ip),
 		cmocka_unit_test(test_auth_merge),
 		cmocka_unit_test(test_stray_2xx),
 		cmocka_unit_test(test_branch_timeout),
