@@ -47,6 +47,11 @@ int txn_cancel_send(struct txn *ct, struct txn **out)
 	copy = txn_store(l, &iov, 1, &len);
 	if (!copy)
 		return -ENOBUFS;
+	/* §9.1: if the INVITE gets no final response 64*T1 after the
+	 * CANCEL, consider it cancelled (a peer that answers the CANCEL but
+	 * never sends its 487 must not hold the caller forever). */
+	if (ct->state == TXN_PROCEEDING)
+		tw_add(l->tw, &ct->end, txn_64t1(l));
 	return txn_client_start(l, out, copy, len, &ct->peer, ct->user);
 }
 

@@ -46,12 +46,15 @@ void txn_cinv_timer_retx(struct txn *t)
 }
 
 /* Timer B (Calling): timeout, the TU acts as on a 408 (§8.1.3.1).
- * Timer D (Completed), Timer M (Accepted): the end. */
+ * In Proceeding the timer runs only after our CANCEL (txn_cancel_send):
+ * §9.1, no final 64*T1 after the CANCEL, the INVITE is considered
+ * cancelled; the TU hears a timeout.  Timer D (Completed), Timer M
+ * (Accepted): the end. */
 void txn_cinv_timer_end(struct txn *t)
 {
 	struct txn_layer *l = t->l;
 
-	if (t->state == TXN_CALLING) {
+	if (t->state == TXN_CALLING || t->state == TXN_PROCEEDING) {
 		l->stats.timeouts++;
 		if (l->tu.timeout)
 			l->tu.timeout(l->tu_arg, t);

@@ -466,6 +466,31 @@ static void test_cancel_now_and_late(void **state)
 	h_free(f.h);
 }
 
+/* §9.1: the peer answers our CANCEL but never sends its 487: 64*T1 after
+ * the CANCEL the INVITE counts as cancelled, the TU hears a timeout and
+ * the transaction ends (a proxy's caller waited forever without this:
+ * interop 0107 under loss). */
+static void test_cancel_no_487(void **state)
+{
+	struct cfix f;
+	struct txn *cancel = NULL;
+
+	(void)state;
+	start(&f, "INVITE", TP_UDP);
+	respond(&f, 180, "INVITE", "b1");
+	h_run_to(f.h, 1000);
+	assert_int_equal(txn_cancel(f.ct, &cancel), 0);
+	assert_non_null(cancel);
+	respond(&f, 200, "CANCEL", "b1");
+	h_run_to(f.h, 1000 + 64 * 500 - 1);
+	assert_int_equal(h_count(f.h, EV_TIMEOUT, f.ct), 0);
+	assert_int_equal(txn_state(f.ct), TXN_PROCEEDING);
+	h_run_to(f.h, 1000 + 64 * 500);
+	assert_int_equal(h_count(f.h, EV_TIMEOUT, f.ct), 1);
+	assert_int_equal(h_count(f.h, EV_DESTROYED, f.ct), 1);
+	h_free(f.h);
+}
+
 /* §17.1.4: a failed retransmission is a transport error; the first send
  * failing creates nothing. */
 static void test_transport_error(void **state)
@@ -599,6 +624,7 @@ int main(void)
 		cmocka_unit_test(test_invite_2xx_accepted),
 		cmocka_unit_test(test_cancel_waits_for_provisional),
 		cmocka_unit_test(test_cancel_now_and_late),
+		cmocka_unit_test(test_cancel_no_487),
 		cmocka_unit_test(test_transport_error),
 		cmocka_unit_test(test_request_checks),
 		cmocka_unit_test(test_stray_responses),
