@@ -297,7 +297,8 @@ static void usage(void)
 {
 	fputs("usage: ringway-responder [-l [udp:|tcp:]host:port]... "
 	      "[-w workers] [--ring-ms N] [--loss PCT] [--t1 MS]\n"
-	      "       [--tcp-max-conns N] [--tcp-idle-ms MS] [--tcp-msg-ms MS]\n",
+	      "       [--tcp-max-conns N] [--tcp-idle-ms MS] [--tcp-msg-ms MS]\n"
+	      "       [--max-txns N]\n",
 	      stderr);
 	exit(2);
 }
@@ -355,6 +356,7 @@ int main(int argc, char **argv)
 		{"tcp-max-conns", required_argument, NULL, 'C'},
 		{"tcp-idle-ms", required_argument, NULL, 'I'},
 		{"tcp-msg-ms", required_argument, NULL, 'M'},
+		{"max-txns", required_argument, NULL, 'X'},
 		{NULL, 0, NULL, 0},
 	};
 	struct engine_role role = {
@@ -399,6 +401,9 @@ int main(int argc, char **argv)
 			break;
 		case 'M':
 			cfg.tcp_msg_ms = (unsigned)strtoul(optarg, NULL, 10);
+			break;
+		case 'X':
+			cfg.txn.max_txns = (uint32_t)strtoul(optarg, NULL, 10);
 			break;
 		default:
 			usage();
