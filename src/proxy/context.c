@@ -652,6 +652,15 @@ static void px_target_ring_fired(struct tw_timer *tt)
 	px_ctx_hold(c);
 	c->p->stats.ring_timeouts++;
 	px_cancel_branch(c, t, PX_CANCEL_RING);
+	/* No provisional yet: the CANCEL waits in the transaction layer
+	 * (§9.1) and may never leave; Timer B would end the INVITE only
+	 * 64*T1 later.  Give the branch up now, so the search goes on (or
+	 * ends with 480) at the ring timeout.  A 2xx that still comes is
+	 * forwarded: px_on_2xx takes a branch in any state. */
+	if (t->ct && txn_state(t->ct) == TXN_CALLING) {
+		t->state = PXT_DONE;
+		t->final = 408;
+	}
 	px_ctx_advance(c);
 	px_ctx_unhold(c);
 }

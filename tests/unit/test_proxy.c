@@ -430,6 +430,32 @@ static void test_late_200_after_final(void **state)
 	pf_free(&f);
 }
 
+/* C never answers at all (no provisional, its INVITE retransmitted by
+ * Timer A): at C's ring timeout the search ends and A gets 480 at once,
+ * not when Timer B ends the INVITE 64*T1 later (interop 0107 under loss
+ * waited 32 s); a 200 from C after that is still forwarded. */
+static void test_silent_branch_ring_timeout(void **state)
+{
+	struct pf f;
+	struct seed s;
+	uint64_t t_c;
+
+	(void)state;
+	pf_start(&f);
+	seed_to_c(&f, &s);
+	t_c = f.h->sent[s.inv_c].at;
+	pf_answer(&f, s.inv_b, 487, "b1", NULL, NULL, &f.b);
+	h_run_to(f.h, t_c + RING_MS - 1);
+	assert_int_equal(pf_count(&f, NULL, 480, IP_A), 0);
+	h_run_to(f.h, t_c + RING_MS);
+	assert_int_equal(pf_count(&f, NULL, 480, IP_A), 1);
+	/* §9.1: no CANCEL to C before a provisional response. */
+	assert_int_equal(pf_count(&f, "CANCEL", 0, IP_C), 0);
+	pf_answer(&f, s.inv_c, 200, "c1", NULL, NULL, &f.c);
+	assert_int_equal(pf_count(&f, NULL, 200, IP_A), 1);
+	pf_free(&f);
+}
+
 /* B busy: C at once, no waiting for the ring timeout; C's 486 too: the
  * best (486) goes to A. */
 static void test_busy_then_next(void **state)
@@ -878,6 +904,7 @@ int main(void)
 		cmocka_unit_test(test_seed_flow),
 		cmocka_unit_test(test_late_200_after_cancel),
 		cmocka_unit_test(test_late_200_after_final),
+		cmocka_unit_test(test_silent_branch_ring_timeout),
 		cmocka_unit_test(test_busy_then_next),
 		cmocka_unit_test(test_parallel_equal_q),
 		cmocka_unit_test(test_upstream_cancel),
