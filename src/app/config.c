@@ -108,6 +108,35 @@ int config_parse_duration(const char *s, uint32_t *ms, char *err, size_t errlen)
 	return -EINVAL;
 }
 
+int config_parse_q(const char *s, uint16_t *q, char *err, size_t errlen)
+{
+	unsigned v = 0, scale = 1000;
+	size_t i = 2;
+
+	/* qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] ) */
+	if ((s[0] != '0' && s[0] != '1') || (s[1] != '\0' && s[1] != '.'))
+		goto bad;
+	if (s[1] == '.')
+		for (; i < 5 && s[i]; i++) {
+			if (!isdigit((unsigned char)s[i]))
+				goto bad;
+			scale /= 10;
+			v += (unsigned)(s[i] - '0') * scale;
+		}
+	if (s[1] == '.' && s[i] != '\0')
+		goto bad;
+	if (s[0] == '1' && v != 0)
+		goto bad;
+	*q = (uint16_t)(s[0] == '1' ? 1000 : v);
+	return 0;
+bad:
+	snprintf(err, errlen,
+		 "\"%s\" is not a q-value (0 to 1 with at most 3 decimals, "
+		 "e.g. 0.5)",
+		 s);
+	return -EINVAL;
+}
+
 static int parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out,
 		      char *err, size_t errlen)
 {
@@ -151,6 +180,7 @@ static int parse_duration_range(const char *s, uint32_t min, uint32_t max,
 /* ---- the keys ---- */
 
 enum key_id {
+	K_ROLE,
 	K_WORKERS,
 	K_LISTEN,
 	K_DOMAIN,
@@ -161,6 +191,7 @@ enum key_id {
 	K_RECORD_ROUTE,
 	K_RECURSION,
 	K_MAX_TARGETS,
+	K_CONTACT,
 	K_T1,
 	K_T2,
 	K_T4,
@@ -177,6 +208,7 @@ static const struct key {
 	const char *name;
 	bool repeatable;
 } keys[K_COUNT] = {
+	[K_ROLE] = {"server", "role", false},
 	[K_WORKERS] = {"server", "workers", false},
 	[K_LISTEN] = {"server", "listen", true},
 	[K_DOMAIN] = {"server", "domain", true},
@@ -187,6 +219,7 @@ static const struct key {
 	[K_RECORD_ROUTE] = {"proxy", "record_route", false},
 	[K_RECURSION] = {"proxy", "recursion", false},
 	[K_MAX_TARGETS] = {"proxy", "max_targets", false},
+	[K_CONTACT] = {"redirect", "contact", true},
 	[K_T1] = {"timers", "t1", false},
 	[K_T2] = {"timers", "t2", false},
 	[K_T4] = {"timers", "t4", false},
@@ -197,7 +230,14 @@ static const struct key {
 	[K_TCP_IDLE_TIMEOUT] = {"limits", "tcp_idle_timeout", false},
 };
 
-static const char *const sections[] = {"server", "proxy", "timers", "limits"};
+enum section_id { S_SERVER, S_PROXY, S_REDIRECT, S_TIMERS, S_LIMITS, S_COUNT };
+
+static const char *const sections[S_COUNT] = {
+	[S_SERVER] = "server", [S_PROXY] = "proxy",   [S_REDIRECT] = "redirect",
+	[S_TIMERS] = "timers", [S_LIMITS] = "limits",
+};
+
+#define KNOWN_SECTIONS "[server], [proxy], [redirect], [timers], [limits]"
 
 #define HOUR_MS 3600000u
 
@@ -212,6 +252,8 @@ struct loader {
 	size_t errlen;
 	int seen[K_COUNT]; /* line of a key's first occurrence, 0: absent */
 	int listen_line[ENGINE_MAX_LISTEN];
+	int contact_line[REDIRECT_MAX_CONTACTS];
+	int section_line[S_COUNT]; /* line of a section's first header */
 };
 
 /* Records the first error: "FILE:LINE: [section] key: why" (section and
@@ -340,6 +382,119 @@ static int set_next_hop(struct loader *ld, const char *v, char *why, size_t n)
 	return 0;
 }
 
+static const char *const role_names[] = {
+	[ROLE_PROXY] = "proxy",
+	[ROLE_REDIRECT] = "redirect",
+};
+
+const char *config_role_name(enum ringway_role role)
+{
+	return (unsigned)role < sizeof(role_names) / sizeof(role_names[0])
+		       ? role_names[role]
+		       : "?";
+}
+
+static int set_role(struct loader *ld, const char *v, char *why, size_t n)
+{
+	for (size_t i = 0; i < sizeof(role_names) / sizeof(role_names[0]); i++)
+		if (strcasecmp(v, role_names[i]) == 0) {
+			ld->cfg->role = (enum ringway_role)i;
+			return 0;
+		}
+	snprintf(why, n, "\"%s\" is not a role (use proxy or redirect)", v);
+	return -EINVAL;
+}
+
+/* A URI's user part (RFC 3261 §25.1 user: unreserved, escaped,
+ * user-unreserved). */
+static bool user_ok(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++) {
+		if (*s == '%') {
+			if (!isxdigit((unsigned char)s[1]) ||
+			    !isxdigit((unsigned char)s[2]) ||
+			    (s[1] == '0' && s[2] == '0'))
+				return false;
+			s += 2;
+			continue;
+		}
+		if (!isalnum((unsigned char)*s) &&
+		    !strchr("-_.!~*'()&=+$,;?/", *s))
+			return false;
+	}
+	return true;
+}
+
+#define CONTACT_SYNTAX                                                         \
+	"write USER URI [Q], e.g. contact = 5550002 "                          \
+	"sip:5550002@127.0.0.1:5081 1.0"
+
+/* contact = USER URI [Q] */
+static int set_contact(struct loader *ld, const char *v, char *why, size_t n)
+{
+	struct redirect_cfg *r = &ld->cfg->redirect;
+	struct redirect_contact c = {.q = 1000};
+	char buf[256], *tok[4], *save = NULL;
+	struct sip_uri u;
+	unsigned ntok = 0;
+	int rc;
+
+	snprintf(buf, sizeof(buf), "%s", v);
+	for (char *t = strtok_r(buf, " \t", &save); t;
+	     t = strtok_r(NULL, " \t", &save)) {
+		if (ntok == 3) {
+			ntok++;
+			break;
+		}
+		tok[ntok++] = t;
+	}
+	if (ntok < 2 || ntok > 3) {
+		snprintf(why, n, "\"%s\": %s", v, CONTACT_SYNTAX);
+		return -EINVAL;
+	}
+	if (!user_ok(tok[0]) || strlen(tok[0]) >= sizeof(c.user)) {
+		snprintf(why, n,
+			 "\"%s\" is not a user part (up to %zu characters "
+			 "of a SIP URI's user, e.g. 5550002 or alice)",
+			 tok[0], sizeof(c.user) - 1);
+		return -EINVAL;
+	}
+	if (strlen(tok[1]) >= sizeof(c.uri) ||
+	    sip_uri_parse(&u, sv_from_cstr(tok[1])) ||
+	    (u.kind != SIP_SCHEME_SIP && u.kind != SIP_SCHEME_SIPS &&
+	     u.kind != SIP_SCHEME_TEL)) {
+		snprintf(why, n,
+			 "\"%s\" is not a sip:, sips: or tel: URI of up to "
+			 "%zu characters (e.g. sip:5550002@127.0.0.1:5081)",
+			 tok[1], sizeof(c.uri) - 1);
+		return -EINVAL;
+	}
+	if (ntok == 3) {
+		rc = config_parse_q(tok[2], &c.q, why, n);
+		if (rc)
+			return rc;
+	}
+	snprintf(c.user, sizeof(c.user), "%s", tok[0]);
+	snprintf(c.uri, sizeof(c.uri), "%s", tok[1]);
+	for (unsigned i = 0; i < r->ncontacts; i++)
+		if (strcmp(r->contacts[i].user, c.user) == 0 &&
+		    strcmp(r->contacts[i].uri, c.uri) == 0) {
+			snprintf(why, n, "%s %s is already listed on line %d",
+				 c.user, c.uri, ld->contact_line[i]);
+			return -EINVAL;
+		}
+	if (r->ncontacts == REDIRECT_MAX_CONTACTS) {
+		snprintf(why, n, "more than %d contacts",
+			 REDIRECT_MAX_CONTACTS);
+		return -E2BIG;
+	}
+	ld->contact_line[r->ncontacts] = ld->line;
+	r->contacts[r->ncontacts++] = c;
+	return 0;
+}
+
 static int set_trace(struct loader *ld, const char *v, char *why, size_t n)
 {
 	char *out = ld->cfg->trace_path;
@@ -366,6 +521,8 @@ static int set_value(struct loader *ld, enum key_id id, const char *v,
 	int rc;
 
 	switch (id) {
+	case K_ROLE:
+		return set_role(ld, v, why, n);
 	case K_WORKERS:
 		rc = parse_uint(v, 0, ENGINE_MAX_WORKERS, &u, why, n);
 		c->engine.workers = (unsigned)u;
@@ -392,6 +549,8 @@ static int set_value(struct loader *ld, enum key_id id, const char *v,
 		rc = parse_uint(v, 1, 256, &u, why, n);
 		c->proxy.max_targets = (unsigned)u;
 		return rc;
+	case K_CONTACT:
+		return set_contact(ld, v, why, n);
 	case K_T1:
 		return parse_duration_range(v, 1, 60000, &c->engine.txn.t1, why,
 					    n);
@@ -458,7 +617,7 @@ static int on_pair(void *user, const char *section, const char *name,
 	if (!*section) {
 		fail(ld, NULL, NULL,
 		     "%s: outside a section (put it under [server], [proxy], "
-		     "[timers] or [limits])",
+		     "[redirect], [timers] or [limits])",
 		     name);
 		return 0;
 	}
@@ -504,14 +663,16 @@ static void check_section(struct loader *ld, const char *line)
 		return;
 	}
 	len = (size_t)(end - line - 1);
-	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
+	for (size_t i = 0; i < S_COUNT; i++)
 		if (strlen(sections[i]) == len &&
-		    strncasecmp(sections[i], line + 1, len) == 0)
+		    strncasecmp(sections[i], line + 1, len) == 0) {
+			if (!ld->section_line[i])
+				ld->section_line[i] = ld->line;
 			return;
+		}
 	fail(ld, NULL, NULL,
-	     "[%.*s]: unknown section (known: [server], [proxy], [timers], "
-	     "[limits])",
-	     (int)len, line + 1);
+	     "[%.*s]: unknown section (known: " KNOWN_SECTIONS ")", (int)len,
+	     line + 1);
 }
 
 #define SYNTAX_ERROR                                                           \
@@ -572,6 +733,7 @@ static char *read_line(char *str, int num, void *stream)
 void config_defaults(struct ringway_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
+	cfg->role = ROLE_PROXY;
 	engine_cfg_default(&cfg->engine);
 	cfg->limits = sip_limits_default;
 	cfg->engine.txn.limits = &cfg->limits;
@@ -600,6 +762,46 @@ static void set_dir(struct loader *ld, const char *path)
 	if (!realpath(dirname(tmp), ld->dir)) {
 		snprintf(tmp, sizeof(tmp), "%s", path);
 		snprintf(ld->dir, sizeof(ld->dir), "%s", dirname(tmp));
+	}
+}
+
+/* A role's sections and keys only: [proxy] (and [server] domain, which
+ * only the proxy uses for now) in role redirect, [redirect] in role
+ * proxy. */
+static void check_role(struct loader *ld)
+{
+	int role_line = ld->seen[K_ROLE];
+
+	if (ld->cfg->role == ROLE_REDIRECT) {
+		if (ld->section_line[S_PROXY]) {
+			ld->line = ld->section_line[S_PROXY];
+			fail(ld, NULL, NULL,
+			     "[proxy] does not apply to role redirect (role "
+			     "on line %d)",
+			     role_line);
+		} else if (ld->seen[K_DOMAIN]) {
+			ld->line = ld->seen[K_DOMAIN];
+			fail(ld, "server", "domain",
+			     "does not apply to role redirect (role on line "
+			     "%d; the contact table matches the user part "
+			     "whatever the host)",
+			     role_line);
+		}
+		return;
+	}
+	if (ld->section_line[S_REDIRECT]) {
+		char where[64];
+
+		if (role_line)
+			snprintf(where, sizeof(where), "role on line %d",
+				 role_line);
+		else
+			snprintf(where, sizeof(where),
+				 "the default: set role = redirect in "
+				 "[server]");
+		ld->line = ld->section_line[S_REDIRECT];
+		fail(ld, NULL, NULL,
+		     "[redirect] does not apply to role proxy (%s)", where);
 	}
 }
 
@@ -635,6 +837,8 @@ int config_load(struct ringway_config *out, const char *path, char *err,
 		ld.line = rc;
 		fail(&ld, NULL, NULL, SYNTAX_ERROR);
 	}
+	if (!ld.failed)
+		check_role(&ld);
 	if (!ld.failed && out->engine.txn.t2 < out->engine.txn.t1) {
 		ld.line = ld.seen[K_T2] ? ld.seen[K_T2] : ld.seen[K_T1];
 		fail(&ld, "timers", ld.seen[K_T2] ? "t2" : "t1",

@@ -13,11 +13,20 @@
 
 #include "engine/engine.h"
 #include "proxy/proxy.h"
+#include "redirect/redirect.h"
 #include "sip/sip.h"
+
+/* [server] role: what the daemon serves. */
+enum ringway_role {
+	ROLE_PROXY,    /* RFC 3261 §16 stateful proxy: [proxy] */
+	ROLE_REDIRECT, /* §8.3 redirect server: [redirect] */
+};
 
 struct ringway_config {
 	struct engine_cfg engine; /* engine.txn.limits points at limits */
+	enum ringway_role role;	  /* default ROLE_PROXY */
 	struct proxy_cfg proxy;
+	struct redirect_cfg redirect;
 	struct sip_limits limits;
 	/* [server] trace, made absolute against the config file's folder;
 	 * empty: no trace.  The daemon opens it (engine.trace_fd stays -1
@@ -38,10 +47,16 @@ void config_defaults(struct ringway_config *cfg);
 int config_load(struct ringway_config *out, const char *path, char *err,
 		size_t errlen);
 
+/* "proxy", "redirect". */
+const char *config_role_name(enum ringway_role role);
+
 /* Parsers for the value kinds, for the loader and its tests.  Each returns
  * 0 or -EINVAL with the reason (no place) in err. */
 int config_parse_duration(const char *s, uint32_t *ms, char *err,
 			  size_t errlen);
 int config_parse_bool(const char *s, bool *out, char *err, size_t errlen);
+/* A qvalue (RFC 3261 §25.1: 0 to 1 with at most 3 decimals, "1" only with
+ * zeros after the point) in thousandths. */
+int config_parse_q(const char *s, uint16_t *q, char *err, size_t errlen);
 
 #endif

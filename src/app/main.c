@@ -1,5 +1,6 @@
 /* main.c - ringwayd, the ringway daemon: a stateful SIP proxy (RFC 3261
- * §16) on the engine, configured by an INI file (docs/config.md).
+ * §16) or a redirect server (§8.3, [server] role) on the engine,
+ * configured by an INI file (docs/config.md).
  *
  *   ringwayd [-c FILE] [-t] [-V] [-h]
  *
@@ -20,6 +21,7 @@
 #include "app/config.h"
 #include "engine/engine.h"
 #include "proxy/proxy.h"
+#include "redirect/redirect.h"
 
 #ifndef RINGWAY_VERSION
 #define RINGWAY_VERSION "0.3.0"
@@ -52,13 +54,34 @@ static void listen_list(const struct engine_cfg *e, char *buf, size_t cap)
 	}
 }
 
-static void print_summary(struct engine *e)
+/* The role's counters, then the engine's: one line. */
+static void print_summary(struct engine *e, enum ringway_role role)
 {
+	struct redirect_stats r;
 	struct proxy_stats p;
 	struct engine_stats s;
 
-	proxy_stats(e, &p);
 	engine_stats(e, &s);
+	if (role == ROLE_REDIRECT) {
+		redirect_stats(e, &r);
+		fprintf(stderr,
+			"ringwayd: stopped: requests %" PRIu64
+			", redirected %" PRIu64 " (300 %" PRIu64
+			", 302 %" PRIu64 "), not found (404) %" PRIu64
+			", options %" PRIu64 ", other replies %" PRIu64
+			", cancels %" PRIu64 "; datagrams in %" PRIu64
+			" out %" PRIu64 ", hand-offs %" PRIu64
+			" (dropped %" PRIu64 "), server txns %" PRIu64
+			", txn timeouts %" PRIu64 ", malformed %" PRIu64
+			", tcp accepted %" PRIu64 " refused %" PRIu64 "\n",
+			r.requests, r.multiple + r.moved, r.multiple, r.moved,
+			r.not_found, r.options, r.other, r.cancels,
+			s.rx_datagrams, s.tx_datagrams, s.handoff_out,
+			s.handoff_dropped, s.txn.server_created, s.txn.timeouts,
+			s.txn.rx_malformed, s.tcp_accepted, s.tcp_refused);
+		return;
+	}
+	proxy_stats(e, &p);
 	fprintf(stderr,
 		"ringwayd: stopped: requests %" PRIu64 ", forwarded %" PRIu64
 		" (+%" PRIu64 " stateless), replied %" PRIu64 ", loops %" PRIu64
@@ -81,7 +104,9 @@ static void print_summary(struct engine *e)
 
 static int serve(struct ringway_config *cfg)
 {
-	struct engine_role role = proxy_role(&cfg->proxy);
+	struct engine_role role = cfg->role == ROLE_REDIRECT
+					  ? redirect_role(&cfg->redirect)
+					  : proxy_role(&cfg->proxy);
 	struct engine *e;
 	char where[600];
 	sigset_t set;
@@ -115,9 +140,13 @@ static int serve(struct ringway_config *cfg)
 		return 1;
 	}
 	listen_list(&cfg->engine, where, sizeof(where));
-	fprintf(stderr, "ringwayd " RINGWAY_VERSION ": proxy on %s (%u %s)\n",
-		where, engine_workers(e),
+	fprintf(stderr, "ringwayd " RINGWAY_VERSION ": %s on %s (%u %s",
+		config_role_name(cfg->role), where, engine_workers(e),
 		engine_workers(e) == 1 ? "worker" : "workers");
+	if (cfg->role == ROLE_REDIRECT)
+		fprintf(stderr, ", %u %s", cfg->redirect.ncontacts,
+			cfg->redirect.ncontacts == 1 ? "contact" : "contacts");
+	fputs(")\n", stderr);
 	if (cfg->trace_path[0])
 		fprintf(stderr, "ringwayd: tracing messages to %s\n",
 			cfg->trace_path);
@@ -126,7 +155,7 @@ static int serve(struct ringway_config *cfg)
 	} while (rc == EINTR);
 	/* The workers publish their last counters as they stop. */
 	engine_join(e);
-	print_summary(e);
+	print_summary(e, cfg->role);
 	engine_stop(e);
 	if (cfg->engine.trace_fd >= 0)
 		close(cfg->engine.trace_fd);

@@ -103,6 +103,10 @@ static void test_defaults(void **state)
 	assert_true(cfg.proxy.recursion);
 	assert_int_equal(cfg.proxy.max_targets, 16);
 	assert_string_equal(cfg.trace_path, "");
+	assert_int_equal(cfg.role, ROLE_PROXY);
+	assert_int_equal(cfg.redirect.ncontacts, 0);
+	assert_string_equal(config_role_name(ROLE_PROXY), "proxy");
+	assert_string_equal(config_role_name(ROLE_REDIRECT), "redirect");
 }
 
 /* An empty file, and one with only comments, give the defaults. */
@@ -123,6 +127,7 @@ static void test_all_keys(void **state)
 	(void)state;
 	assert_int_equal(load("# every key\n"
 			      "[server]\n"
+			      "role = proxy\n"
 			      "workers = 3\n"
 			      "listen = udp:127.0.0.1:5070\n"
 			      "listen = tcp:[::1]:5071\n"
@@ -150,6 +155,7 @@ static void test_all_keys(void **state)
 			      "tcp_idle_timeout = 30s\n"),
 			 0);
 	assert_string_equal(err, "");
+	assert_int_equal(cfg.role, ROLE_PROXY);
 	assert_int_equal(cfg.engine.workers, 3);
 	assert_int_equal(cfg.engine.nlisten, 3);
 	addr_is(&cfg.engine.listen[0], TP_UDP, "127.0.0.1:5070");
@@ -194,6 +200,160 @@ static void test_all_keys(void **state)
 	assert_int_equal(cfg.engine.workers, 2);
 }
 
+/* role = redirect and its [redirect] contact lines. */
+static void test_redirect_keys(void **state)
+{
+	const struct redirect_contact *c = cfg.redirect.contacts;
+
+	(void)state;
+	assert_int_equal(
+		load("[server]\n"
+		     "role = Redirect\n"
+		     "listen = udp:127.0.0.1:5070\n"
+		     "[redirect]\n"
+		     "contact = 5550002 sip:5550002@127.0.0.1:5081 1.0\n"
+		     "contact = 5550002 sip:5550002@127.0.0.1:5082 0.5\n"
+		     "contact =\talice  sips:alice@example.com;transport=tcp\n"
+		     "contact = +1(555)000-0003 tel:+1-555-000-0003 0.125\n"
+		     "contact = bob sip:bob@192.0.2.1 0\n"
+		     "contact = bob sip:bob@192.0.2.2 1.000\n"
+		     "contact = bob sip:bob@192.0.2.3 0.\n"),
+		0);
+	assert_string_equal(err, "");
+	assert_int_equal(cfg.role, ROLE_REDIRECT);
+	assert_int_equal(cfg.redirect.ncontacts, 7);
+	assert_string_equal(c[0].user, "5550002");
+	assert_string_equal(c[0].uri, "sip:5550002@127.0.0.1:5081");
+	assert_int_equal(c[0].q, 1000);
+	assert_string_equal(c[1].uri, "sip:5550002@127.0.0.1:5082");
+	assert_int_equal(c[1].q, 500);
+	assert_string_equal(c[2].user, "alice");
+	assert_string_equal(c[2].uri, "sips:alice@example.com;transport=tcp");
+	assert_int_equal(c[2].q, 1000); /* the default */
+	assert_string_equal(c[3].user, "+1(555)000-0003");
+	assert_string_equal(c[3].uri, "tel:+1-555-000-0003");
+	assert_int_equal(c[3].q, 125);
+	assert_int_equal(c[4].q, 0);
+	assert_int_equal(c[5].q, 1000);
+	assert_int_equal(c[6].q, 0);
+	/* role = redirect with an empty table: everything gets 404. */
+	assert_int_equal(load("[server]\nrole = redirect\n"), 0);
+	assert_int_equal(cfg.redirect.ncontacts, 0);
+	/* The role may come after [redirect]. */
+	assert_int_equal(load("[redirect]\ncontact = a sip:a@b\n"
+			      "[server]\nrole = redirect\n"),
+			 0);
+	assert_int_equal(cfg.redirect.ncontacts, 1);
+}
+
+static void test_q_values(void **state)
+{
+	static const struct {
+		const char *s;
+		uint16_t q;
+	} good[] = {{"0", 0},	    {"0.", 0},	    {"0.5", 500}, {"0.25", 250},
+		    {"0.125", 125}, {"0.001", 1},   {"1", 1000},  {"1.", 1000},
+		    {"1.0", 1000},  {"1.000", 1000}};
+	static const char *const bad[] = {"",	   ".5",     "2",     "1.5",
+					  "1.001", "0.1234", "0,5",   "-0",
+					  "00.5",  "0.5x",   "1.0000"};
+	char why[128];
+	uint16_t q;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		assert_int_equal(
+			config_parse_q(good[i].s, &q, why, sizeof(why)), 0);
+		assert_int_equal(q, good[i].q);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(config_parse_q(bad[i], &q, why, sizeof(why)),
+				 -EINVAL);
+}
+
+static void test_errors_redirect(void **state)
+{
+	char text[8192];
+	size_t n;
+
+	(void)state;
+	expect_error("[server]\nrole = registrar\n",
+		     "2: [server] role: \"registrar\" is not a role (use proxy "
+		     "or redirect)");
+	expect_error("[server]\nrole = proxy\nrole = redirect\n",
+		     "3: [server] role: given twice (first on line 2)");
+	expect_error("[server]\nrole = redirect\n\n[proxy]\n"
+		     "ring_timeout = 2s\n",
+		     "4: [proxy] does not apply to role redirect (role on line "
+		     "2)");
+	/* Even an empty [proxy], and even before the role. */
+	expect_error("[proxy]\n[server]\nrole = redirect\n",
+		     "1: [proxy] does not apply to role redirect (role on line "
+		     "3)");
+	expect_error(
+		"[server]\nrole = redirect\ndomain = example.com\n",
+		"3: [server] domain: does not apply to role redirect (role "
+		"on line 2; the contact table matches the user part "
+		"whatever the host)");
+	expect_error("[server]\nrole = proxy\n[redirect]\n"
+		     "contact = a sip:a@b\n",
+		     "3: [redirect] does not apply to role proxy (role on line "
+		     "2)");
+	expect_error("[redirect]\n",
+		     "1: [redirect] does not apply to role proxy (the default: "
+		     "set role = redirect in [server])");
+	expect_error("[server]\nrole = redirect\n[redirect]\n"
+		     "contact = 5550002 sip:5550002@127.0.0.1:5081 1.5\n",
+		     "4: [redirect] contact: \"1.5\" is not a q-value (0 to 1 "
+		     "with at most 3 decimals, e.g. 0.5)");
+	expect_error("[server]\nrole = redirect\n[redirect]\n"
+		     "contact = 5550002 sip:5550002@127.0.0.1:5081 0.1234\n",
+		     "4: [redirect] contact: \"0.1234\" is not a q-value (0 to "
+		     "1 with at most 3 decimals, e.g. 0.5)");
+	expect_error("[server]\nrole = redirect\n[redirect]\n"
+		     "contact = 5550002 127.0.0.1:5081\n",
+		     "4: [redirect] contact: \"127.0.0.1:5081\" is not a sip:, "
+		     "sips: or tel: URI of up to 255 characters (e.g. "
+		     "sip:5550002@127.0.0.1:5081)");
+	expect_error("[server]\nrole = redirect\n[redirect]\n"
+		     "contact = 5550002 http://example.com/\n",
+		     "4: [redirect] contact: \"http://example.com/\" is not a "
+		     "sip:, sips: or tel: URI of up to 255 characters (e.g. "
+		     "sip:5550002@127.0.0.1:5081)");
+	expect_error("[server]\nrole = redirect\n[redirect]\n"
+		     "contact = 5550002\n",
+		     "4: [redirect] contact: \"5550002\": write USER URI [Q], "
+		     "e.g. contact = 5550002 sip:5550002@127.0.0.1:5081 1.0");
+	expect_error(
+		"[server]\nrole = redirect\n[redirect]\n"
+		"contact = a sip:a@b 1.0 x\n",
+		"4: [redirect] contact: \"a sip:a@b 1.0 x\": write USER URI "
+		"[Q], e.g. contact = 5550002 sip:5550002@127.0.0.1:5081 "
+		"1.0");
+	expect_error("[server]\nrole = redirect\n[redirect]\n"
+		     "contact = a<b sip:a@b\n",
+		     "4: [redirect] contact: \"a<b\" is not a user part (up to "
+		     "63 characters of a SIP URI's user, e.g. 5550002 or "
+		     "alice)");
+	expect_error("[server]\nrole = redirect\n[redirect]\n"
+		     "contact = a%2 sip:a@b\n",
+		     "4: [redirect] contact: \"a%2\" is not a user part (up to "
+		     "63 characters of a SIP URI's user, e.g. 5550002 or "
+		     "alice)");
+	expect_error("[server]\nrole = redirect\n[redirect]\n"
+		     "contact = a sip:a@b\ncontact = b sip:a@b\n"
+		     "contact = a sip:a@b 0.5\n",
+		     "6: [redirect] contact: a sip:a@b is already listed on "
+		     "line 4");
+	/* At most REDIRECT_MAX_CONTACTS. */
+	n = (size_t)snprintf(text, sizeof(text),
+			     "[server]\nrole = redirect\n[redirect]\n");
+	for (int i = 0; i <= REDIRECT_MAX_CONTACTS; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+				      "contact = u sip:u@192.0.2.%d\n", i);
+	expect_error(text, "68: [redirect] contact: more than 64 contacts");
+}
+
 /* The seed-flow example in the tree loads as documented. */
 static void test_example(void **state)
 {
@@ -210,6 +370,24 @@ static void test_example(void **state)
 	assert_string_equal(cfg.proxy.next_hop, "sip:127.0.0.1:5070");
 	assert_int_equal(cfg.proxy.ring_timeout_ms, 2000);
 	assert_true(cfg.proxy.record_route);
+	assert_int_equal(cfg.role, ROLE_PROXY);
+	/* Its redirect server. */
+	assert_int_equal(config_load(&cfg,
+				     RINGWAY_SOURCE_DIR
+				     "/examples/seed-flow/redirect.conf",
+				     err, sizeof(err)),
+			 0);
+	assert_int_equal(cfg.role, ROLE_REDIRECT);
+	assert_int_equal(cfg.engine.nlisten, 1);
+	addr_is(&cfg.engine.listen[0], TP_UDP, "127.0.0.1:5070");
+	assert_int_equal(cfg.redirect.ncontacts, 2);
+	assert_string_equal(cfg.redirect.contacts[0].user, "5550002");
+	assert_string_equal(cfg.redirect.contacts[0].uri,
+			    "sip:5550002@127.0.0.1:5081");
+	assert_int_equal(cfg.redirect.contacts[0].q, 1000);
+	assert_string_equal(cfg.redirect.contacts[1].uri,
+			    "sip:5550002@127.0.0.1:5082");
+	assert_int_equal(cfg.redirect.contacts[1].q, 500);
 }
 
 static void test_durations(void **state)
@@ -296,18 +474,18 @@ static void test_errors_place(void **state)
 	(void)state;
 	expect_error("[server]\nworkers = 2\n[nope]\nx = 1\n",
 		     "3: [nope]: unknown section (known: [server], [proxy], "
-		     "[timers], [limits])");
+		     "[redirect], [timers], [limits])");
 	/* An empty unknown section is still refused. */
 	expect_error("[server]\n\n[Timer]\n",
 		     "3: [Timer]: unknown section (known: [server], [proxy], "
-		     "[timers], [limits])");
+		     "[redirect], [timers], [limits])");
 	expect_error("[proxy]\nnext_hop = sip:a\nring = 2s\n",
 		     "3: [proxy] ring: unknown key (known here: next_hop, "
 		     "ring_timeout, invite_timeout, record_route, recursion, "
 		     "max_targets)");
 	expect_error("workers = 2\n",
 		     "1: workers: outside a section (put it under [server], "
-		     "[proxy], [timers] or [limits])");
+		     "[proxy], [redirect], [timers] or [limits])");
 	expect_error("[server]\n; ok\nthis is not ini\n",
 		     "3: syntax error (expected \"key = value\", \"[section]\" "
 		     "or a comment starting with ; or #)");
@@ -440,6 +618,11 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_all_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_example, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_redirect_keys, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_q_values, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_errors_redirect, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_durations, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_repeated, setup, teardown),
