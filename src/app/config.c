@@ -187,6 +187,7 @@ enum key_id {
 	K_TRACE,
 	K_NEXT_HOP,
 	K_RING_TIMEOUT,
+	K_TARGET_RING_TIMEOUT,
 	K_INVITE_TIMEOUT,
 	K_RECORD_ROUTE,
 	K_RECURSION,
@@ -215,6 +216,7 @@ static const struct key {
 	[K_TRACE] = {"server", "trace", false},
 	[K_NEXT_HOP] = {"proxy", "next_hop", false},
 	[K_RING_TIMEOUT] = {"proxy", "ring_timeout", false},
+	[K_TARGET_RING_TIMEOUT] = {"proxy", "target_ring_timeout", true},
 	[K_INVITE_TIMEOUT] = {"proxy", "invite_timeout", false},
 	[K_RECORD_ROUTE] = {"proxy", "record_route", false},
 	[K_RECURSION] = {"proxy", "recursion", false},
@@ -382,6 +384,46 @@ static int set_next_hop(struct loader *ld, const char *v, char *why, size_t n)
 	return 0;
 }
 
+/* target_ring_timeout = URI DURATION: one target's ring timeout. */
+static int set_target_ring(struct loader *ld, const char *v, char *why,
+			   size_t n)
+{
+	struct proxy_cfg *p = &ld->cfg->proxy;
+	struct proxy_target_ring *r;
+	const char *sp = strchr(v, ' ');
+	struct sip_uri u;
+	size_t ulen;
+	int rc;
+
+	if (p->ntarget_rings == PROXY_MAX_TARGET_RINGS) {
+		snprintf(why, n, "more than %d entries",
+			 PROXY_MAX_TARGET_RINGS);
+		return -EINVAL;
+	}
+	r = &p->target_rings[p->ntarget_rings];
+	ulen = sp ? (size_t)(sp - v) : strlen(v);
+	if (!sp || ulen >= sizeof(r->uri)) {
+		snprintf(why, n,
+			 "\"%s\" is not URI DURATION (e.g. "
+			 "sip:5550002@127.0.0.1:5081 30s)",
+			 v);
+		return -EINVAL;
+	}
+	memcpy(r->uri, v, ulen);
+	r->uri[ulen] = '\0';
+	if (sip_uri_parse(&u, sv_from_cstr(r->uri)) ||
+	    (u.kind != SIP_SCHEME_SIP && u.kind != SIP_SCHEME_SIPS)) {
+		snprintf(why, n, "\"%s\" is not a sip: URI", r->uri);
+		return -EINVAL;
+	}
+	while (*sp == ' ')
+		sp++;
+	rc = parse_duration_range(sp, 0, HOUR_MS, &r->ms, why, n);
+	if (rc == 0)
+		p->ntarget_rings++;
+	return rc;
+}
+
 static const char *const role_names[] = {
 	[ROLE_PROXY] = "proxy",
 	[ROLE_REDIRECT] = "redirect",
@@ -538,6 +580,8 @@ static int set_value(struct loader *ld, enum key_id id, const char *v,
 	case K_RING_TIMEOUT:
 		return parse_duration_range(v, 0, HOUR_MS,
 					    &c->proxy.ring_timeout_ms, why, n);
+	case K_TARGET_RING_TIMEOUT:
+		return set_target_ring(ld, v, why, n);
 	case K_INVITE_TIMEOUT:
 		return parse_duration_range(
 			v, 1000, HOUR_MS, &c->proxy.invite_timeout_ms, why, n);

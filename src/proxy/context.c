@@ -164,6 +164,17 @@ int px_ctx_add_target(struct px_ctx *c, struct sv uri, uint16_t q,
 	t->q = q;
 	t->next_hop = next_hop;
 	t->state = PXT_UNTRIED;
+	/* The target's own ring timeout if configured, else the global. */
+	t->ring_ms = c->p->cfg.ring_timeout_ms;
+	for (unsigned i = 0; i < c->p->cfg.ntarget_rings; i++) {
+		const struct proxy_target_ring *r = &c->p->cfg.target_rings[i];
+
+		if (sip_uri_parse(&o, sv_from_cstr(r->uri)) == 0 &&
+		    sip_uri_equal(&u, &o)) {
+			t->ring_ms = r->ms;
+			break;
+		}
+	}
 	return 0;
 }
 
@@ -458,8 +469,8 @@ static void px_start_target(struct px_ctx *c, struct px_target *t)
 		return;
 	}
 	p->stats.forwarded++;
-	if (c->method == SIP_METHOD_INVITE && p->cfg.ring_timeout_ms)
-		tw_add(p->tw, &t->ring, p->cfg.ring_timeout_ms);
+	if (c->method == SIP_METHOD_INVITE && t->ring_ms)
+		tw_add(p->tw, &t->ring, t->ring_ms);
 }
 
 /* §16.7 steps 1-2 (§16.6): the untried targets with the highest q, in

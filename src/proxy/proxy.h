@@ -35,7 +35,16 @@
 #include "sip/sip.h"
 #include "transport/tp.h"
 
-#define PROXY_MAX_DOMAINS 8
+#define PROXY_MAX_DOMAINS      8
+#define PROXY_MAX_TARGET_RINGS 32
+
+/* A ring timeout for one target (a phone that should ring longer or
+ * shorter than the rest), matched by URI equivalence (§19.1.4).  The dial
+ * plan's per-entry ring timeouts (issue 5) will fill the same table. */
+struct proxy_target_ring {
+	char uri[256];
+	uint32_t ms; /* 0: no ring timeout for this target */
+};
 
 struct proxy_cfg {
 	/* Host parts that mean "us" in a Request-URI or Route, besides our
@@ -51,6 +60,8 @@ struct proxy_cfg {
 	bool record_route;	    /* default true */
 	bool recursion;		    /* 3xx recursion; default true */
 	unsigned max_targets;	    /* target set bound; default 16 */
+	struct proxy_target_ring target_rings[PROXY_MAX_TARGET_RINGS];
+	unsigned ntarget_rings;
 };
 
 void proxy_cfg_default(struct proxy_cfg *cfg);

@@ -70,6 +70,7 @@ struct px_target {
 	struct px_ctx *ctx;
 	struct txn *ct;
 	struct tw_timer ring; /* ring timeout, INVITE branches only */
+	uint32_t ring_ms;     /* this target's ring timeout (0: none) */
 	enum px_target_state state;
 	enum px_cancel_why cancel_why;
 	uint16_t q;	/* x1000 */

@@ -467,6 +467,19 @@ static void test_repeated(void **state)
 	assert_int_equal(cfg.proxy.ndomains, 2);
 	assert_string_equal(cfg.proxy.domains[0], "a.example");
 	assert_string_equal(cfg.proxy.domains[1], "b.example");
+	/* Per-target ring timeouts, repeatable. */
+	assert_int_equal(
+		load("[proxy]\n"
+		     "target_ring_timeout = sip:b@127.0.0.1:5081 30s\n"
+		     "target_ring_timeout = sip:c@127.0.0.1:5082  0\n"),
+		0);
+	assert_int_equal(cfg.proxy.ntarget_rings, 2);
+	assert_string_equal(cfg.proxy.target_rings[0].uri,
+			    "sip:b@127.0.0.1:5081");
+	assert_int_equal(cfg.proxy.target_rings[0].ms, 30000);
+	assert_string_equal(cfg.proxy.target_rings[1].uri,
+			    "sip:c@127.0.0.1:5082");
+	assert_int_equal(cfg.proxy.target_rings[1].ms, 0);
 }
 
 static void test_errors_place(void **state)
@@ -481,8 +494,8 @@ static void test_errors_place(void **state)
 		     "[redirect], [timers], [limits])");
 	expect_error("[proxy]\nnext_hop = sip:a\nring = 2s\n",
 		     "3: [proxy] ring: unknown key (known here: next_hop, "
-		     "ring_timeout, invite_timeout, record_route, recursion, "
-		     "max_targets)");
+		     "ring_timeout, target_ring_timeout, invite_timeout, "
+		     "record_route, recursion, max_targets)");
 	expect_error("workers = 2\n",
 		     "1: workers: outside a section (put it under [server], "
 		     "[proxy], [redirect], [timers] or [limits])");
@@ -520,6 +533,15 @@ static void test_errors_values(void **state)
 	expect_error("[proxy]\nrecursion = 2\n",
 		     "2: [proxy] recursion: \"2\" is not a boolean (use "
 		     "yes/no, true/false, on/off or 1/0)");
+	expect_error("[proxy]\ntarget_ring_timeout = sip:b@h\n",
+		     "2: [proxy] target_ring_timeout: \"sip:b@h\" is not URI "
+		     "DURATION (e.g. sip:5550002@127.0.0.1:5081 30s)");
+	expect_error("[proxy]\ntarget_ring_timeout = tel:123 2s\n",
+		     "2: [proxy] target_ring_timeout: \"tel:123\" is not a "
+		     "sip: URI");
+	expect_error("[proxy]\ntarget_ring_timeout = sip:b@h 2\n",
+		     "2: [proxy] target_ring_timeout: \"2\" has no unit "
+		     "(write 2ms or 2s)");
 	expect_error("[proxy]\nmax_targets = 0\n",
 		     "2: [proxy] max_targets: 0 is out of range (1..256)");
 	expect_error("[proxy]\nnext_hop = http://example.com/\n",

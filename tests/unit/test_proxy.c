@@ -430,6 +430,42 @@ static void test_late_200_after_final(void **state)
 	pf_free(&f);
 }
 
+/* A target with its own ring timeout (target_ring_timeout): B rings
+ * 1 s, not the global RING_MS, and C (no entry) the global one. */
+static void test_target_ring_timeout(void **state)
+{
+	struct proxy_cfg cfg;
+	struct seed s;
+	struct pf f;
+	int cancel_b, inv_c;
+
+	(void)state;
+	proxy_cfg_default(&cfg);
+	strcpy(cfg.domains[0], "example.com");
+	cfg.ndomains = 1;
+	strcpy(cfg.next_hop, "sip:" IP_RS ":5060");
+	cfg.ring_timeout_ms = RING_MS;
+	strcpy(cfg.target_rings[0].uri, "sip:bob@" IP_B);
+	cfg.target_rings[0].ms = 1000;
+	cfg.ntarget_rings = 1;
+	pf_start_cfg(&f, &cfg);
+	seed_to_b(&f, &s, two_contacts);
+	pf_answer(&f, s.inv_b, 180, "b1", NULL, NULL, &f.b);
+	h_run_to(f.h, s.t_b + 999);
+	assert_int_equal(pf_find(&f, 0, "CANCEL", 0, IP_B), -1);
+	h_run_to(f.h, s.t_b + 1000);
+	cancel_b = pf_find(&f, 0, "CANCEL", 0, IP_B);
+	assert_true(cancel_b > 0);
+	inv_c = pf_find(&f, 0, "INVITE", 0, IP_C);
+	assert_true(inv_c > cancel_b);
+	pf_answer(&f, inv_c, 180, "c1", NULL, NULL, &f.c);
+	h_run_to(f.h, s.t_b + 1000 + RING_MS - 1);
+	assert_int_equal(pf_find(&f, 0, "CANCEL", 0, IP_C), -1);
+	h_run_to(f.h, s.t_b + 1000 + RING_MS);
+	assert_true(pf_find(&f, 0, "CANCEL", 0, IP_C) > 0);
+	pf_free(&f);
+}
+
 /* C never answers at all (no provisional, its INVITE retransmitted by
  * Timer A): at C's ring timeout the search ends and A gets 480 at once,
  * not when Timer B ends the INVITE 64*T1 later (interop 0107 under loss
@@ -905,6 +941,7 @@ int main(void)
 		cmocka_unit_test(test_late_200_after_cancel),
 		cmocka_unit_test(test_late_200_after_final),
 		cmocka_unit_test(test_silent_branch_ring_timeout),
+		cmocka_unit_test(test_target_ring_timeout),
 		cmocka_unit_test(test_busy_then_next),
 		cmocka_unit_test(test_parallel_equal_q),
 		cmocka_unit_test(test_upstream_cancel),
