@@ -17,15 +17,6 @@
 #include "sip/sip.h"
 #include "testutil.h"
 
-static void assert_sv(struct sv v, const char *want)
-{
-	size_t n = strlen(want);
-
-	if (v.len != n || (n && memcmp(v.p, want, n) != 0))
-		fail_msg("view \"%.*s\" != \"%s\"", (int)v.len, v.p ? v.p : "",
-			 want);
-}
-
 /* The value of the first header line starting with prefix (e.g. "To:") in
  * a test message, folded continuation lines included, copied before a
  * guard page. */

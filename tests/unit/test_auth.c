@@ -12,13 +12,6 @@
 #include "testhdr.h"
 #include "testutil.h"
 
-static void assert_sv(struct sv got, const char *want)
-{
-	if (!sv_eq(got, sv_from_cstr(want)))
-		fail_msg("got \"%.*s\", want \"%s\"", (int)got.len,
-			 got.p ? got.p : "", want);
-}
-
 static int parse(struct guarded *g, struct sip_auth *a, const char *s)
 {
 	*g = guard_str(s);

@@ -13,18 +13,6 @@
 #include "sip/sip.h"
 #include "testutil.h"
 
-#define assert_sv_equal(sv, lit) assert_sv_eq_(sv, lit, __FILE__, __LINE__)
-
-static void assert_sv_eq_(struct sv s, const char *lit, const char *file,
-			  int line)
-{
-	if (!sv_eq(s, sv_from_cstr(lit))) {
-		fprintf(stderr, "%s:%d: got \"%.*s\", want \"%s\"\n", file,
-			line, (int)s.len, s.p ? s.p : "", lit);
-		fail();
-	}
-}
-
 /* The n-th (0-based) value of header id. */
 static struct sv nth_value(const struct sip_msg *m, enum sip_hdr_id id, int n)
 {
@@ -76,16 +64,16 @@ static void v_wsinv(struct sip_msg *m)
 
 	assert_true(m->request);
 	assert_int_equal(m->method_id, SIP_METHOD_INVITE);
-	assert_sv_equal(m->call_id, "wsinv.ndaksdj@192.0.2.1");
+	assert_sv(m->call_id, "wsinv.ndaksdj@192.0.2.1");
 	assert_int_equal(m->cseq.num, 9);
 	assert_int_equal(m->cseq.method_id, SIP_METHOD_INVITE);
 	assert_int_equal(m->max_forwards, 68);
-	assert_sv_equal(m->via.host, "192.0.2.2");
-	assert_sv_equal(m->via.transport, "UDP");
-	assert_sv_equal(m->via.branch, "390skdjuw");
+	assert_sv(m->via.host, "192.0.2.2");
+	assert_sv(m->via.transport, "UDP");
+	assert_sv(m->via.branch, "390skdjuw");
 	assert_false(sip_via_branch_is_rfc3261(&m->via));
-	assert_sv_equal(m->to_tag, "1918181833n");
-	assert_sv_equal(m->from_tag, "98asjd8");
+	assert_sv(m->to_tag, "1918181833n");
+	assert_sv(m->from_tag, "98asjd8");
 	assert_int_equal(m->content_length, 150);
 	assert_int_equal(m->body.len, 150);
 	/* Two Via lines, three Via values. */
@@ -94,17 +82,17 @@ static void v_wsinv(struct sip_msg *m)
 	h = sip_msg_hdr_by_name(m, SV("UnknownHeaderWithUnusualValue"));
 	assert_non_null(h);
 	assert_int_equal(h->id, SIP_HDR_NONE);
-	assert_sv_equal(h->value, ";;,,;;,;");
+	assert_sv(h->value, ";;,,;;,;");
 	h = sip_msg_hdr(m, SIP_HDR_SUBJECT);
 	assert_non_null(h);
 	assert_int_equal(h->value.len, 0);
 	h = sip_msg_hdr_by_name(m, SV("NewFangledHeader"));
 	assert_non_null(h);
 	assert_true(h->value.len > 30);
-	assert_sv_equal(sv_make(h->value.p + h->value.len - 26, 26),
-			"continued newfangled value");
+	assert_sv(sv_make(h->value.p + h->value.len - 26, 26),
+		  "continued newfangled value");
 	c = nth_contact(m, 0);
-	assert_sv_equal(c.addr.display, "\"Quoted string \\\"\\\"\"");
+	assert_sv(c.addr.display, "\"Quoted string \\\"\\\"\"");
 	assert_int_equal(c.q, 330);
 	assert_true(sip_param_find(c.addr.params, SV("newparam"), NULL));
 	assert_true(sip_param_find(c.addr.params, SV("secondparam"), NULL));
@@ -115,19 +103,18 @@ static void v_intmeth(struct sip_msg *m)
 	const struct sip_addr *to, *from;
 	const struct sip_hdr *h;
 
-	assert_sv_equal(m->method,
-			"!interesting-Method0123456789_*+`.%indeed'~");
+	assert_sv(m->method, "!interesting-Method0123456789_*+`.%indeed'~");
 	assert_int_equal(m->method_id, SIP_METHOD_OTHER);
 	assert_int_equal(m->cseq.num, 139122385);
 	assert_int_equal(m->max_forwards, 255);
-	assert_sv_equal(m->via.branch, "z9hG4bK-.!%66*_+`'~");
+	assert_sv(m->via.branch, "z9hG4bK-.!%66*_+`'~");
 	assert_int_equal(sip_msg_to(m, &to), 0);
 	assert_true(to->display_quoted);
 	assert_int_equal(to->display.len, 22); /* raw BEL, NUL and DEL */
 	assert_int_equal(sip_msg_from(m, &from), 0);
 	assert_false(from->display_quoted);
-	assert_sv_equal(from->display, "token1~` token2'+_ token3*%!.-");
-	assert_sv_equal(m->from_tag, "_token~1'+`*%!-.");
+	assert_sv(from->display, "token1~` token2'+_ token3*%!.-");
+	assert_sv(m->from_tag, "_token~1'+`*%!-.");
 	h = sip_msg_hdr_by_name(m, SV("extensionHeader-!.%*+_`'~"));
 	assert_non_null(h);
 }
@@ -138,8 +125,8 @@ static void v_esc01(struct sip_msg *m)
 	char buf[64];
 
 	assert_int_equal(sip_msg_ruri(m, &u), 0);
-	assert_sv_equal(u->user, "sips%3Auser%40example.com");
-	assert_sv_equal(u->host, "example.net");
+	assert_sv(u->user, "sips%3Auser%40example.com");
+	assert_sv(u->host, "example.net");
 	assert_int_equal(sip_unescape(buf, sizeof(buf), u->user), 21);
 	assert_memory_equal(buf, "sips:user@example.com", 21);
 	assert_int_equal(sip_msg_from_uri(m, &u), 0);
@@ -171,14 +158,13 @@ static void v_esc02(struct sip_msg *m)
 {
 	const struct sip_addr *to;
 
-	assert_sv_equal(m->method, "RE%47IST%45R");
+	assert_sv(m->method, "RE%47IST%45R");
 	assert_int_equal(m->method_id, SIP_METHOD_OTHER);
 	assert_int_equal(sip_msg_to(m, &to), 0);
-	assert_sv_equal(to->display, "\"%Z%45\"");
+	assert_sv(to->display, "\"%Z%45\"");
 	/* Two Contacts: "C%6Fntact" is an unknown header. */
 	assert_int_equal(count_values(m, SIP_HDR_CONTACT), 2);
-	assert_sv_equal(nth_contact(m, 1).addr.uri,
-			"sip:alias3@host3.example.com");
+	assert_sv(nth_contact(m, 1).addr.uri, "sip:alias3@host3.example.com");
 	assert_non_null(sip_msg_hdr_by_name(m, SV("C%6Fntact")));
 }
 
@@ -187,9 +173,9 @@ static void v_lwsdisp(struct sip_msg *m)
 	const struct sip_addr *from;
 
 	assert_int_equal(sip_msg_from(m, &from), 0);
-	assert_sv_equal(from->display, "caller");
-	assert_sv_equal(from->uri, "sip:caller@example.com");
-	assert_sv_equal(m->from_tag, "323");
+	assert_sv(from->display, "caller");
+	assert_sv(from->uri, "sip:caller@example.com");
+	assert_sv(m->from_tag, "323");
 }
 
 static void v_longreq(struct sip_msg *m)
@@ -205,7 +191,7 @@ static void v_longreq(struct sip_msg *m)
 	assert_true(m->call_id.len > 100);
 	assert_int_equal(m->cseq.num, 3882340);
 	assert_int_equal(m->count[SIP_HDR_VIA], 34);
-	assert_sv_equal(m->via.host, "sip33.example.com");
+	assert_sv(m->via.host, "sip33.example.com");
 }
 
 static void v_dblreq(struct sip_msg *m)
@@ -214,8 +200,7 @@ static void v_dblreq(struct sip_msg *m)
 	assert_int_equal(m->body.len, 0);
 	/* The trailing INVITE is not part of the message (§18.3). */
 	assert_int_equal(m->len, m->hdrs_end + 2);
-	assert_sv_equal(nth_contact(m, 0).addr.uri,
-			"sip:j.user@host.example.com");
+	assert_sv(nth_contact(m, 0).addr.uri, "sip:j.user@host.example.com");
 }
 
 static void v_semiuri(struct sip_msg *m)
@@ -223,8 +208,8 @@ static void v_semiuri(struct sip_msg *m)
 	const struct sip_uri *u;
 
 	assert_int_equal(sip_msg_ruri(m, &u), 0);
-	assert_sv_equal(u->user, "user;par=u%40example.net");
-	assert_sv_equal(u->host, "example.com");
+	assert_sv(u->user, "user;par=u%40example.net");
+	assert_sv(u->host, "example.com");
 	assert_int_equal(u->params.len, 0);
 	assert_int_equal(count_values(m, SIP_HDR_ACCEPT), 6);
 }
@@ -239,7 +224,7 @@ static void v_transports(struct sip_msg *m)
 	for (int i = 0; i < 5; i++) {
 		assert_int_equal(
 			sip_via_parse(&v, nth_value(m, SIP_HDR_VIA, i)), 0);
-		assert_sv_equal(v.transport, want[i]);
+		assert_sv(v.transport, want[i]);
 	}
 }
 
@@ -267,7 +252,7 @@ static void v_noreason(struct sip_msg *m)
 	assert_false(m->request);
 	assert_int_equal(m->status, 100);
 	assert_int_equal(m->reason.len, 0);
-	assert_sv_equal(m->to_tag, "902jndnke3");
+	assert_sv(m->to_tag, "902jndnke3");
 }
 
 static void v_baddate(struct sip_msg *m)
@@ -278,7 +263,7 @@ static void v_baddate(struct sip_msg *m)
 
 static void v_badbranch(struct sip_msg *m)
 {
-	assert_sv_equal(m->via.branch, "z9hG4bK");
+	assert_sv(m->via.branch, "z9hG4bK");
 	assert_false(sip_via_branch_is_rfc3261(&m->via));
 }
 
@@ -289,11 +274,11 @@ static void v_unksm2(struct sip_msg *m)
 
 	assert_int_equal(sip_msg_to_uri(m, &u), 0);
 	assert_int_equal(u->kind, SIP_SCHEME_OTHER);
-	assert_sv_equal(u->scheme, "isbn");
+	assert_sv(u->scheme, "isbn");
 	assert_int_equal(sip_msg_from_uri(m, &u), 0);
-	assert_sv_equal(u->scheme, "http");
+	assert_sv(u->scheme, "http");
 	c = parse_uri(nth_contact(m, 0).addr.uri);
-	assert_sv_equal(c.scheme, "name");
+	assert_sv(c.scheme, "name");
 }
 
 static void v_bext01(struct sip_msg *m)
@@ -311,8 +296,8 @@ static void v_bext01(struct sip_msg *m)
 
 static void v_invut(struct sip_msg *m)
 {
-	assert_sv_equal(sip_msg_hdr(m, SIP_HDR_CONTENT_TYPE)->value,
-			"application/unknownformat");
+	assert_sv(sip_msg_hdr(m, SIP_HDR_CONTENT_TYPE)->value,
+		  "application/unknownformat");
 	assert_int_equal(m->body.len, 40);
 }
 
@@ -324,7 +309,7 @@ static void v_regaut01(struct sip_msg *m)
 		sip_auth_parse(&a,
 			       sip_msg_hdr(m, SIP_HDR_AUTHORIZATION)->value),
 		0);
-	assert_sv_equal(a.scheme, "NoOneKnowsThisScheme");
+	assert_sv(a.scheme, "NoOneKnowsThisScheme");
 }
 
 static void v_bcast(struct sip_msg *m)
@@ -333,7 +318,7 @@ static void v_bcast(struct sip_msg *m)
 
 	assert_int_equal(m->status, 200);
 	assert_int_equal(sip_via_parse(&v, nth_value(m, SIP_HDR_VIA, 1)), 0);
-	assert_sv_equal(v.host, "255.255.255.255");
+	assert_sv(v.host, "255.255.255.255");
 }
 
 static void v_zeromf(struct sip_msg *m)
@@ -350,7 +335,7 @@ static void v_cparam01(struct sip_msg *m)
 	struct sip_contact c = nth_contact(m, 0);
 	struct sip_uri u = parse_uri(c.addr.uri);
 
-	assert_sv_equal(c.addr.uri, "sip:+19725552222@gw1.example.net");
+	assert_sv(c.addr.uri, "sip:+19725552222@gw1.example.net");
 	assert_true(sip_param_find(c.addr.params, SV("unknownparam"), NULL));
 	assert_int_equal(u.params.len, 0);
 }
@@ -368,13 +353,13 @@ static void v_regescrt(struct sip_msg *m)
 {
 	struct sip_uri u = parse_uri(nth_contact(m, 0).addr.uri);
 
-	assert_sv_equal(u.headers, "Route=%3Csip:sip.example.com%3E");
+	assert_sv(u.headers, "Route=%3Csip:sip.example.com%3E");
 }
 
 static void v_sdp01(struct sip_msg *m)
 {
-	assert_sv_equal(sip_msg_hdr(m, SIP_HDR_ACCEPT)->value,
-			"text/nobodyKnowsThis");
+	assert_sv(sip_msg_hdr(m, SIP_HDR_ACCEPT)->value,
+		  "text/nobodyKnowsThis");
 }
 
 static void v_inv2543(struct sip_msg *m)
@@ -394,12 +379,12 @@ static void v_ipv6_good(struct sip_msg *m)
 
 	assert_int_equal(sip_msg_ruri(m, &u), 0);
 	assert_true(u->host_ipv6);
-	assert_sv_equal(u->host, "2001:db8::10");
+	assert_sv(u->host, "2001:db8::10");
 	assert_false(u->has_port);
 	assert_true(m->via.host_ipv6);
-	assert_sv_equal(m->via.host, "2001:db8::9:1");
+	assert_sv(m->via.host, "2001:db8::9:1");
 	c = parse_uri(nth_contact(m, 0).addr.uri);
-	assert_sv_equal(c.host, "2001:db8::1");
+	assert_sv(c.host, "2001:db8::1");
 }
 
 static void v_port_ambiguous(struct sip_msg *m)
@@ -407,7 +392,7 @@ static void v_port_ambiguous(struct sip_msg *m)
 	const struct sip_uri *u;
 
 	assert_int_equal(sip_msg_ruri(m, &u), 0);
-	assert_sv_equal(u->host, "2001:db8::10:5070");
+	assert_sv(u->host, "2001:db8::10:5070");
 	assert_false(u->has_port);
 }
 
@@ -416,15 +401,15 @@ static void v_port_unambiguous(struct sip_msg *m)
 	const struct sip_uri *u;
 
 	assert_int_equal(sip_msg_ruri(m, &u), 0);
-	assert_sv_equal(u->host, "2001:db8::10");
+	assert_sv(u->host, "2001:db8::10");
 	assert_true(u->has_port);
 	assert_int_equal(u->port, 5070);
 }
 
 static void v_received(struct sip_msg *m)
 {
-	assert_sv_equal(m->via.received, "2001:db8::9:255");
-	assert_sv_equal(m->via.host, "2001:db8::9:1");
+	assert_sv(m->via.received, "2001:db8::9:255");
+	assert_sv(m->via.host, "2001:db8::9:1");
 }
 
 static void v_ipv6_sdp(struct sip_msg *m)
@@ -432,7 +417,7 @@ static void v_ipv6_sdp(struct sip_msg *m)
 	const struct sip_uri *u;
 
 	assert_int_equal(sip_msg_ruri(m, &u), 0);
-	assert_sv_equal(u->host, "2001:db8::10");
+	assert_sv(u->host, "2001:db8::10");
 	assert_true(m->body.len > 100);
 }
 
@@ -440,24 +425,24 @@ static void v_mult_ip_hdr(struct sip_msg *m)
 {
 	struct sip_via v;
 
-	assert_sv_equal(m->via.host, "2001:db8::9:1");
+	assert_sv(m->via.host, "2001:db8::9:1");
 	assert_int_equal(m->via.port, 6050);
 	assert_int_equal(sip_via_parse(&v, nth_value(m, SIP_HDR_VIA, 1)), 0);
-	assert_sv_equal(v.host, "192.0.2.1");
+	assert_sv(v.host, "192.0.2.1");
 	assert_false(v.host_ipv6);
 	assert_int_equal(sip_via_parse(&v, nth_value(m, SIP_HDR_VIA, 2)), 0);
-	assert_sv_equal(v.host, "2001:db8::9:255");
-	assert_sv_equal(v.received, "192.0.2.200");
-	assert_sv_equal(v.transport, "TCP");
+	assert_sv(v.host, "2001:db8::9:255");
+	assert_sv(v.received, "192.0.2.200");
+	assert_sv(v.transport, "TCP");
 }
 
 static void v_v4mapped(struct sip_msg *m)
 {
 	struct sip_uri c = parse_uri(nth_contact(m, 0).addr.uri);
 
-	assert_sv_equal(m->via.host, "::ffff:192.0.2.10");
+	assert_sv(m->via.host, "::ffff:192.0.2.10");
 	assert_int_equal(m->via.port, 19823);
-	assert_sv_equal(c.host, "::ffff:192.0.2.2");
+	assert_sv(c.host, "::ffff:192.0.2.2");
 }
 
 static void v_3colons(struct sip_msg *m)
@@ -465,7 +450,7 @@ static void v_3colons(struct sip_msg *m)
 	const struct sip_uri *u;
 
 	assert_int_equal(sip_msg_ruri(m, &u), 0);
-	assert_sv_equal(u->host, "2001:db8:::192.0.2.1");
+	assert_sv(u->host, "2001:db8:::192.0.2.1");
 }
 
 static void v_2colons(struct sip_msg *m)
@@ -473,7 +458,7 @@ static void v_2colons(struct sip_msg *m)
 	const struct sip_uri *u;
 
 	assert_int_equal(sip_msg_ruri(m, &u), 0);
-	assert_sv_equal(u->host, "2001:db8::192.0.2.1");
+	assert_sv(u->host, "2001:db8::192.0.2.1");
 }
 
 /* ---- the table ---- */

@@ -16,15 +16,6 @@
 #include "sip/sip.h"
 #include "testutil.h"
 
-static void assert_sv(struct sv v, const char *want)
-{
-	size_t n = strlen(want);
-
-	if (v.len != n || (n && memcmp(v.p, want, n) != 0))
-		fail_msg("view \"%.*s\" != \"%s\"", (int)v.len, v.p ? v.p : "",
-			 want);
-}
-
 /* Parse s from a guarded copy; the caller frees g after using u. */
 static int parse(struct guarded *g, struct sip_uri *u, const char *s)
 {

@@ -1,11 +1,17 @@
 /* testutil.c - guard-page buffers and test data loading. */
 #include "testutil.h"
 
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+
+#include <cmocka.h>
 
 struct guarded guard_bytes(const void *bytes, size_t len)
 {
@@ -88,4 +94,13 @@ struct guarded guard_testdata(const char *rel, int lf_to_crlf)
 	free(raw);
 	free(out);
 	return g;
+}
+
+void assert_sv_at(struct sv got, const char *want, const char *file, int line)
+{
+	if (sv_eq(got, sv_from_cstr(want)))
+		return;
+	fprintf(stderr, "%s:%d: got \"%.*s\", want \"%s\"\n", file, line,
+		(int)got.len, got.p ? got.p : "", want);
+	_fail(file, line);
 }

@@ -30,6 +30,11 @@ struct guarded guard_testdata(const char *rel, int lf_to_crlf);
  * truncation cleanly and never read past it. */
 void guard_each_prefix(const char *s, void (*fn)(struct sv prefix));
 
+/* Fail the current cmocka test unless the view equals the C string,
+ * printing both (assert_sv(got, "want")). */
+void assert_sv_at(struct sv got, const char *want, const char *file, int line);
+#define assert_sv(got, want) assert_sv_at((got), (want), __FILE__, __LINE__)
+
 static inline struct sv guard_sv(const struct guarded *g)
 {
 	return sv_make(g->p, g->len);
