@@ -110,26 +110,8 @@ int config_parse_duration(const char *s, uint32_t *ms, char *err, size_t errlen)
 
 int config_parse_q(const char *s, uint16_t *q, char *err, size_t errlen)
 {
-	unsigned v = 0, scale = 1000;
-	size_t i = 2;
-
-	/* qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] ) */
-	if ((s[0] != '0' && s[0] != '1') || (s[1] != '\0' && s[1] != '.'))
-		goto bad;
-	if (s[1] == '.')
-		for (; i < 5 && s[i]; i++) {
-			if (!isdigit((unsigned char)s[i]))
-				goto bad;
-			scale /= 10;
-			v += (unsigned)(s[i] - '0') * scale;
-		}
-	if (s[1] == '.' && s[i] != '\0')
-		goto bad;
-	if (s[0] == '1' && v != 0)
-		goto bad;
-	*q = (uint16_t)(s[0] == '1' ? 1000 : v);
-	return 0;
-bad:
+	if (sip_qvalue_parse(sv_from_cstr(s), q) == 0)
+		return 0;
 	snprintf(err, errlen,
 		 "\"%s\" is not a q-value (0 to 1 with at most 3 decimals, "
 		 "e.g. 0.5)",

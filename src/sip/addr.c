@@ -26,25 +26,6 @@ static bool gen_value_ok(struct sv v)
 	return v.len > 0;
 }
 
-/* The URI must at least start with "scheme:" (§25.1 scheme = ALPHA
- * *( ALPHA / DIGIT / "+" / "-" / "." )); this rejects display-name
- * fragments such as "Bell" (RFC 4475 baddn) that are no URI at all. */
-static bool has_scheme(struct sv uri)
-{
-	size_t i = 0;
-
-	while (i < uri.len) {
-		char c = uri.p[i];
-		bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-
-		if (!alpha && (i == 0 || !((c >= '0' && c <= '9') || c == '+' ||
-					   c == '-' || c == '.')))
-			break;
-		i++;
-	}
-	return i > 0 && i < uri.len && uri.p[i] == ':';
-}
-
 /* ";name[=value]" header parameters: generic-param = token [ EQUAL
  * gen-value ] (§25.1); empty ones (RFC 4475 badinv01 ";;;;") are errors.
  * tag-param = "tag" EQUAL token. */
@@ -123,7 +104,10 @@ int sip_addr_parse(struct sip_addr *out, struct sv in)
 		out->angle = true;
 		p++;
 	}
-	if (!has_scheme(out->uri))
+	/* The URI must at least start with "scheme:": this rejects
+	 * display-name fragments such as "Bell" (RFC 4475 baddn) that are
+	 * no URI at all. */
+	if (lex_scheme_len(out->uri) == 0)
 		return -EBADMSG;
 
 	/* Header parameters start at the first ';' after the URI or '>'. */

@@ -9,9 +9,7 @@
 
 #include "sip/sip.h"
 
-/* §25.1 qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] ),
- * stored x1000. */
-static int parse_qvalue(struct sv v, uint16_t *out)
+int sip_qvalue_parse(struct sv v, uint16_t *out)
 {
 	unsigned q, scale = 100;
 
@@ -53,7 +51,7 @@ int sip_contact_parse(struct sip_contact *out, struct sv value)
 	while (rest.len && sip_param_next(&rest, &name, &v, &has_value) == 1) {
 		if (!seen_q && sv_casecmp_eq(name, SV("q"))) {
 			seen_q = true;
-			if (!has_value || parse_qvalue(v, &out->q) != 0)
+			if (!has_value || sip_qvalue_parse(v, &out->q) != 0)
 				return -EBADMSG;
 			out->has_q = true;
 		} else if (!seen_expires &&

@@ -121,3 +121,31 @@ const char *lex_quoted_end(const char *p, const char *e)
 	}
 	return NULL;
 }
+
+size_t lex_scheme_len(struct sv s)
+{
+	size_t i;
+
+	if (s.len == 0 || !lex_is(s.p[0], LEX_ALPHA))
+		return 0;
+	for (i = 1; i < s.len; i++)
+		if (!lex_is(s.p[i], LEX_ALPHA | LEX_DIGIT) && s.p[i] != '+' &&
+		    s.p[i] != '-' && s.p[i] != '.')
+			break;
+	return i < s.len && s.p[i] == ':' ? i : 0;
+}
+
+bool lex_ipv6_ok(struct sv s)
+{
+	unsigned colons = 0;
+
+	if (s.len > 45)
+		return false;
+	for (size_t i = 0; i < s.len; i++) {
+		if (s.p[i] == ':')
+			colons++;
+		else if (!lex_is(s.p[i], LEX_HEX) && s.p[i] != '.')
+			return false;
+	}
+	return colons >= 2;
+}

@@ -82,6 +82,22 @@ static inline bool lex_is_token(struct sv s)
 	return lex_all(s, LEX_TOKEN);
 }
 
+/* §25.1 scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ): the length
+ * of the scheme at the start of s when a ':' follows it, else 0. */
+size_t lex_scheme_len(struct sv s);
+
+/* RFC 3261 §25.1 IPv6address, leniently: hex digits, ':' and '.' (a
+ * trailing IPv4 part), at least two colons, at most 45 characters.  Three
+ * colons in a row pass on purpose: RFC 5118 §4.10 asks receivers to
+ * tolerate "2001:db8:::192.0.2.1". */
+bool lex_ipv6_ok(struct sv s);
+
+/* RFC 3966 §3 visual-separator = "-" / "." / "(" / ")" */
+static inline bool lex_visual_sep(char c)
+{
+	return c == '-' || c == '.' || c == '(' || c == ')';
+}
+
 /* End of the quoted-string starting at p (*p == '"'), or NULL if it is
  * unterminated or holds a raw control byte. */
 const char *lex_quoted_end(const char *p, const char *e);

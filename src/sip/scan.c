@@ -18,21 +18,6 @@ const struct sip_limits sip_limits_default = {
 	.max_line = 8192,
 };
 
-static bool is_token(struct sv s)
-{
-	return lex_is_token(s);
-}
-
-static bool is_alpha(char c)
-{
-	return lex_is(c, LEX_ALPHA);
-}
-
-static bool is_digit(char c)
-{
-	return lex_digit(c);
-}
-
 /* Scan state shared by the helpers below. */
 struct scan {
 	struct sip_msg *m;
@@ -76,15 +61,15 @@ static uint16_t check_version(struct sv v)
 		return 0;
 	if (v.len < 7 || !sv_casecmp_eq(sv_make(v.p, 4), SV("SIP/")))
 		return 400;
-	if (!is_digit(v.p[i]))
+	if (!lex_digit(v.p[i]))
 		return 400;
-	while (i < v.len && is_digit(v.p[i]))
+	while (i < v.len && lex_digit(v.p[i]))
 		i++;
 	if (i == v.len || v.p[i] != '.')
 		return 400;
 	if (++i == v.len)
 		return 400;
-	while (i < v.len && is_digit(v.p[i]))
+	while (i < v.len && lex_digit(v.p[i]))
 		i++;
 	return i == v.len ? 505 : 400;
 }
@@ -110,18 +95,12 @@ static int scan_request_line(struct scan *s, struct sv line)
 	m->method = sv_span(line.p, sp1);
 	m->ruri = sv_span(sp1 + 1, sp2);
 	m->version = sv_span(sp2 + 1, e);
-	if (!is_token(m->method))
+	if (!lex_is_token(m->method))
 		return fail(s, 400, SIP_HDR_NONE, line.p, "Bad method");
 	/* Request-URI = SIP-URI / SIPS-URI / absoluteURI: all start with a
 	 * scheme and ':'.  "<sip:...>" (RFC 4475 ltgtruri) fails here. */
-	u = m->ruri.p;
-	if (m->ruri.len == 0 || !is_alpha(*u))
-		return fail(s, 400, SIP_HDR_NONE, u, "Bad Request-URI");
-	while (u < sp2 && (is_alpha(*u) || is_digit(*u) || *u == '+' ||
-			   *u == '-' || *u == '.'))
-		u++;
-	if (u == sp2 || *u != ':')
-		return fail(s, 400, SIP_HDR_NONE, u, "Bad Request-URI");
+	if (lex_scheme_len(m->ruri) == 0)
+		return fail(s, 400, SIP_HDR_NONE, m->ruri.p, "Bad Request-URI");
 	for (u = m->ruri.p; u < sp2; u++)
 		if ((unsigned char)*u <= ' ' || *u == 0x7f)
 			return fail(s, 400, SIP_HDR_NONE, u, "Bad Request-URI");
@@ -148,7 +127,7 @@ static int scan_status_line(struct scan *s, struct sv line)
 		return fail(s, 0, SIP_HDR_NONE, p, "Malformed Status-Line");
 	m->version = sv_make(p, 7);
 	p += 8;
-	if (!is_digit(p[0]) || !is_digit(p[1]) || !is_digit(p[2]) ||
+	if (!lex_digit(p[0]) || !lex_digit(p[1]) || !lex_digit(p[2]) ||
 	    (p + 3 < e && p[3] != ' '))
 		return fail(s, 0, SIP_HDR_NONE, p, "Bad status code");
 	m->status = (uint16_t)((p[0] - '0') * 100 + (p[1] - '0') * 10 +

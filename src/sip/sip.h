@@ -254,6 +254,10 @@ struct sip_contact {
 			     as 3600 (§10.2.1.1, RFC 4475 §3.1.2.4) */
 };
 
+/* §25.1 qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] ), stored
+ * x1000 (0..1000).  0 or -EBADMSG. */
+int sip_qvalue_parse(struct sv v, uint16_t *out);
+
 /* One comma-separated Contact value (see sip_list_next).  Returns 0 or
  * -EBADMSG (bad q, bad name-addr). */
 int sip_contact_parse(struct sip_contact *out, struct sv value);

@@ -12,16 +12,6 @@
 #include "sip/sip.h"
 #include "sip/uri_int.h"
 
-static bool is_alpha(char c)
-{
-	return lex_is(c, LEX_ALPHA);
-}
-
-static bool is_alnum(char c)
-{
-	return lex_is(c, LEX_ALPHA | LEX_DIGIT);
-}
-
 /* Length of the longest prefix of [p, e) made of escapes and characters of
  * class cls (a §25.1 set that includes unreserved, see lex.h).  Stops at a
  * broken escape. */
@@ -131,24 +121,6 @@ static void fill_params(struct sip_uri *u)
 	}
 }
 
-/* RFC 3261 §25.1 IPv6reference = "[" IPv6address "]".  Validated leniently:
- * hex digits, ':' and '.', at least two colons, at most 45 characters.
- * RFC 5118 §4.10: "2001:db8:::192.0.2.1" (three colons) must be tolerated. */
-static bool ipv6_ok(struct sv s)
-{
-	unsigned colons = 0;
-
-	if (s.len < 2 || s.len > 45)
-		return false;
-	for (size_t i = 0; i < s.len; i++) {
-		if (s.p[i] == ':')
-			colons++;
-		else if (s.p[i] != '.' && uri_hexval(s.p[i]) < 0)
-			return false;
-	}
-	return colons >= 2;
-}
-
 /* hostport = host [ ":" port ] from p; returns the end of it or NULL. */
 static const char *parse_hostport(struct sip_uri *u, const char *p,
 				  const char *e)
@@ -165,7 +137,7 @@ static const char *parse_hostport(struct sip_uri *u, const char *p,
 		if (p == e)
 			return NULL;
 		u->host = sv_span(b, p);
-		if (!ipv6_ok(u->host))
+		if (!lex_ipv6_ok(u->host))
 			return NULL;
 		u->host_ipv6 = true;
 		p++;
@@ -234,12 +206,6 @@ static int parse_sip(struct sip_uri *u, const char *p, const char *e)
 	return p == e ? 0 : -EBADMSG;
 }
 
-/* RFC 3966 §3 visual-separator = "-" / "." / "(" / ")" */
-static bool is_visual_sep(char c)
-{
-	return c == '-' || c == '.' || c == '(' || c == ')';
-}
-
 /* telephone-subscriber (RFC 3966 §3): global-number-digits = "+"
  * *phonedigit DIGIT *phonedigit; local-number-digits = *phonedigit-hex
  * (HEXDIG / "*" / "#") *phonedigit-hex.  Parameters follow after ';' and
@@ -255,7 +221,7 @@ static int parse_tel(struct sip_uri *u, const char *p, const char *e)
 		if (lex_digit(*q) || (!global && (uri_hexval(*q) >= 0 ||
 						  *q == '*' || *q == '#')))
 			digit = true;
-		else if (!is_visual_sep(*q))
+		else if (!lex_visual_sep(*q))
 			return -EBADMSG;
 	}
 	if (!digit)
@@ -295,15 +261,11 @@ int sip_uri_parse(struct sip_uri *out, struct sv in)
 	p = in.p;
 	e = in.p + in.len;
 
-	/* §25.1 scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) */
-	if (!is_alpha(*p))
+	/* §25.1 scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":" */
+	out->scheme = sv_make(in.p, lex_scheme_len(in));
+	if (out->scheme.len == 0)
 		return -EBADMSG;
-	while (p < e && (is_alnum(*p) || *p == '+' || *p == '-' || *p == '.'))
-		p++;
-	if (p == e || *p != ':')
-		return -EBADMSG;
-	out->scheme = sv_span(in.p, p);
-	p++;
+	p += out->scheme.len + 1;
 
 	/* Schemes compare case-insensitively (§19.1.4): "SIP:" is sip. */
 	if (sv_casecmp_eq(out->scheme, SV("sip")))

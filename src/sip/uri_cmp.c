@@ -5,6 +5,7 @@
  * characters only equal the same escape.  Nothing is copied, so there is no
  * length limit on a component.
  */
+#include "sip/lex.h"
 #include "sip/sip.h"
 #include "sip/uri_int.h"
 
@@ -147,19 +148,14 @@ static bool headers_equal(struct sv a, struct sv b)
 
 /* RFC 3966 §4: telephone numbers are compared ignoring visual separators,
  * case-insensitively (local numbers may hold hex digits). */
-static bool is_visual_sep(char c)
-{
-	return c == '-' || c == '.' || c == '(' || c == ')';
-}
-
 static bool tel_number_eq(struct sv a, struct sv b)
 {
 	size_t i = 0, j = 0;
 
 	for (;;) {
-		while (i < a.len && is_visual_sep(a.p[i]))
+		while (i < a.len && lex_visual_sep(a.p[i]))
 			i++;
-		while (j < b.len && is_visual_sep(b.p[j]))
+		while (j < b.len && lex_visual_sep(b.p[j]))
 			j++;
 		if (i == a.len || j == b.len)
 			return i == a.len && j == b.len;

@@ -14,25 +14,6 @@
 #include "sip/lex.h"
 #include "sip/sip.h"
 
-/* A lenient IPv6 check: hex digits, ':' and '.' (for a trailing IPv4 part),
- * at least two colons, at most 45 characters (INET6_ADDRSTRLEN - 1).  Three
- * consecutive colons are tolerated on purpose: RFC 3261's ABNF allows
- * "2001:db8:::192.0.2.1" and RFC 5118 §4.10 asks receivers to accept it. */
-static bool ipv6_ok(struct sv s)
-{
-	unsigned colons = 0;
-
-	if (s.len == 0 || s.len > 45)
-		return false;
-	for (size_t i = 0; i < s.len; i++) {
-		if (s.p[i] == ':')
-			colons++;
-		else if (!lex_is(s.p[i], LEX_HEX) && s.p[i] != '.')
-			return false;
-	}
-	return colons >= 2;
-}
-
 /* port = 1*DIGIT, 1..65535 (leading zeros allowed, as everywhere). */
 static int port_parse(struct sv s, uint16_t *out)
 {
@@ -53,7 +34,7 @@ static int received_parse(struct sv v, struct sv *out)
 {
 	if (v.len >= 2 && v.p[0] == '[' && v.p[v.len - 1] == ']') {
 		v = sv_make(v.p + 1, v.len - 2);
-		if (!ipv6_ok(v))
+		if (!lex_ipv6_ok(v))
 			return -EBADMSG;
 	} else if (v.len == 0) {
 		return -EBADMSG;
@@ -128,7 +109,7 @@ static int sent_by_parse(struct sip_via *out, const char **pp, const char *e)
 			return -EBADMSG;
 		out->host = sv_span(b, p);
 		out->host_ipv6 = true;
-		if (!ipv6_ok(out->host))
+		if (!lex_ipv6_ok(out->host))
 			return -EBADMSG;
 		p++;
 	} else {
